@@ -1,0 +1,22 @@
+# Every dependency comes from a Debian package (see scripts/lib/packages.sh); nothing is downloaded.
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(GTest REQUIRED)
+find_package(Threads REQUIRED)
+if(PIETUNE_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+find_program(FLATC_EXECUTABLE flatc REQUIRED)
+find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h REQUIRED)
+
+# Adds a module library: all .cc files of the folder (recursively), headers included as "module/x.h".
+function(pietune_module name)
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  list(FILTER srcs EXCLUDE REGEX ".*/cli/main\\.cc$")
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/generated)
+  target_link_libraries(${name} PUBLIC pietune_flags)
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()

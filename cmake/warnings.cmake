@@ -1,0 +1,10 @@
+# Compiler flags shared by every pietune target: warnings, optional -Werror and sanitizers.
+add_library(pietune_flags INTERFACE)
+target_compile_options(pietune_flags INTERFACE -Wall -Wextra -Wpedantic)
+if(PIETUNE_WERROR)
+  target_compile_options(pietune_flags INTERFACE -Werror)
+endif()
+if(PIETUNE_SANITIZE)
+  target_compile_options(pietune_flags INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(pietune_flags INTERFACE -fsanitize=address,undefined)
+endif()
