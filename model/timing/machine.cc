@@ -1,0 +1,167 @@
+// Loading, validation and hashing of machine descriptions.
+#include "model/timing/machine.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "model/machines/embedded_machine.h"
+#include "model/support/error.h"
+
+namespace pietune::model {
+namespace {
+
+struct KeySpec {
+  const char* key;
+  double min;
+  double max;
+  bool integer;
+};
+
+// Every key a machine must define, with its plausible range.
+constexpr KeySpec kMachineKeys[] = {
+    {"clock_hz", 1e6, 1e9, true},
+    {"taken_branch_penalty", 0, 16, true},
+    {"jump_penalty", 0, 16, true},
+    {"loop_back_penalty", 0, 16, true},
+    {"loop_min_body_cycles", 0, 16, false},
+    {"loop_setup_cycles", 0, 64, true},
+    {"store_extra_cycles", 0, 16, false},
+    {"write_buffer_entries", 0, 64, true},
+    {"rur_use_stage", 0, 3, true},
+    {"wur_def_stage", 0, 3, true},
+    {"sram_latency_cycles", 0, 64, true},
+    {"dcache_size_bytes", 1024, 1 << 20, true},
+    {"dcache_ways", 1, 64, true},
+    {"dcache_line_bytes", 4, 1024, true},
+    {"psram_fill_fixed_cycles", 0, 10000, false},
+    {"psram_fill_cycles_per_byte", 0, 1000, false},
+    {"psram_write_cycles_per_byte", 0, 1000, false},
+    {"flash_fill_fixed_cycles", 0, 10000, false},
+    {"flash_fill_cycles_per_byte", 0, 1000, false},
+};
+
+Confidence parse_confidence(const std::string& text, const std::string& where) {
+  if (text == "doc") return Confidence::kDoc;
+  if (text == "measured") return Confidence::kMeasured;
+  if (text == "inferred") return Confidence::kInferred;
+  throw InputError(fmt::format("{}: confidence must be doc, measured or inferred: '{}'", where, text));
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open machine file", path.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void read_params(const nlohmann::json& doc, const std::string& where, std::map<std::string, MachineParam>& params) {
+  if (!doc.contains("parameters") || !doc["parameters"].is_object())
+    throw InputError(fmt::format("{}: missing object 'parameters'", where));
+  for (const auto& [key, entry] : doc["parameters"].items()) {
+    const std::string at = fmt::format("{}: parameter '{}'", where, key);
+    bool known = false;
+    for (const KeySpec& spec : kMachineKeys) known = known || key == spec.key;
+    if (!known) throw InputError(fmt::format("{}: unknown parameter", at));
+    if (!entry.is_object() || !entry.contains("value") || !entry["value"].is_number())
+      throw InputError(fmt::format("{}: needs a numeric 'value'", at));
+    MachineParam param;
+    param.value = entry["value"].get<double>();
+    param.unit = entry.value("unit", "");
+    param.source = entry.value("source", "");
+    param.confidence = parse_confidence(entry.value("confidence", "inferred"), at);
+    if (param.source.empty()) throw InputError(fmt::format("{}: needs a 'source'", at));
+    params[key] = param;
+  }
+}
+
+Machine build(const std::string& name, std::map<std::string, MachineParam> params, const std::string& where) {
+  Machine m;
+  m.name = name;
+  std::string canonical = name;
+  for (const KeySpec& spec : kMachineKeys) {
+    auto it = params.find(spec.key);
+    if (it == params.end()) throw InputError(fmt::format("{}: missing parameter '{}'", where, spec.key));
+    const double v = it->second.value;
+    if (v < spec.min || v > spec.max)
+      throw InputError(fmt::format("{}: parameter '{}': {} outside {}..{}", where, spec.key, v, spec.min, spec.max));
+    if (spec.integer && v != static_cast<double>(static_cast<long long>(v)))
+      throw InputError(fmt::format("{}: parameter '{}': {} must be an integer", where, spec.key, v));
+    canonical += fmt::format("|{}={:.17g}", spec.key, v);
+  }
+  m.params = std::move(params);
+  auto get = [&](const char* key) { return m.params.at(key).value; };
+  m.clock_hz = get("clock_hz");
+  m.taken_branch_penalty = static_cast<int>(get("taken_branch_penalty"));
+  m.jump_penalty = static_cast<int>(get("jump_penalty"));
+  m.loop_back_penalty = static_cast<int>(get("loop_back_penalty"));
+  m.loop_min_body_cycles = get("loop_min_body_cycles");
+  m.loop_setup_cycles = static_cast<int>(get("loop_setup_cycles"));
+  m.store_extra_cycles = get("store_extra_cycles");
+  m.write_buffer_entries = static_cast<int>(get("write_buffer_entries"));
+  m.rur_use_stage = static_cast<int>(get("rur_use_stage"));
+  m.wur_def_stage = static_cast<int>(get("wur_def_stage"));
+  m.sram_latency_cycles = static_cast<int>(get("sram_latency_cycles"));
+  m.dcache_size_bytes = static_cast<int>(get("dcache_size_bytes"));
+  m.dcache_ways = static_cast<int>(get("dcache_ways"));
+  m.dcache_line_bytes = static_cast<int>(get("dcache_line_bytes"));
+  m.psram_fill_fixed_cycles = get("psram_fill_fixed_cycles");
+  m.psram_fill_cycles_per_byte = get("psram_fill_cycles_per_byte");
+  m.psram_write_cycles_per_byte = get("psram_write_cycles_per_byte");
+  m.flash_fill_fixed_cycles = get("flash_fill_fixed_cycles");
+  m.flash_fill_cycles_per_byte = get("flash_fill_cycles_per_byte");
+  const int line = m.dcache_line_bytes;
+  if ((line & (line - 1)) != 0) throw InputError(fmt::format("{}: dcache_line_bytes {} is not a power of two", where, line));
+  if (m.dcache_size_bytes % (m.dcache_ways * line) != 0)
+    throw InputError(fmt::format("{}: dcache_size_bytes {} is not a multiple of ways x line ({} x {})", where,
+                                 m.dcache_size_bytes, m.dcache_ways, line));
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : canonical) h = (h ^ c) * 1099511628211ull;
+  m.hash = h;
+  return m;
+}
+
+Machine parse_with_base(const std::string& text, const std::string& where, const std::filesystem::path* dir, int depth) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(fmt::format("{}: invalid JSON: {}", where, e.what()));
+  }
+  if (!doc.is_object()) throw InputError(fmt::format("{}: expected a JSON object", where));
+  std::map<std::string, MachineParam> params;
+  if (doc.contains("base")) {
+    if (!doc["base"].is_string() || dir == nullptr) throw InputError(fmt::format("{}: 'base' must name a machine file", where));
+    if (depth > 8) throw InputError(fmt::format("{}: 'base' chain too deep", where));
+    const std::filesystem::path base_path = *dir / doc["base"].get<std::string>();
+    const std::filesystem::path base_dir = base_path.parent_path();
+    params = parse_with_base(read_file(base_path), base_path.string(), &base_dir, depth + 1).params;
+  }
+  read_params(doc, where, params);
+  const std::string name = doc.value("name", "");
+  if (name.empty()) throw InputError(fmt::format("{}: missing 'name'", where));
+  return build(name, std::move(params), where);
+}
+
+}  // namespace
+
+std::string Machine::hash_hex() const { return fmt::format("{:016x}", hash); }
+
+Machine parse_machine(const std::string& json_text, const std::string& where) {
+  return parse_with_base(json_text, where, nullptr, 0);
+}
+
+Machine load_machine(const std::filesystem::path& path) {
+  const std::filesystem::path dir = path.parent_path();
+  return parse_with_base(read_file(path), path.string(), &dir, 0);
+}
+
+const Machine& default_machine() {
+  static const Machine machine = parse_machine(detail::kEsp32s3MachineJson, "esp32s3.json (built in)");
+  return machine;
+}
+
+}  // namespace pietune::model

@@ -1,0 +1,63 @@
+// Machine description: every calibratable timing parameter of a core, with unit, source and
+// confidence, loaded from JSON (model/machines/esp32s3.json). Its content hash tags every result.
+//
+// Format: {"name": ..., "base": "optional path of a machine it overrides", "parameters":
+//   {"<key>": {"value": number, "unit": "...", "source": "...", "confidence": "doc|measured|inferred"}}}
+// A variant machine names its base and lists only the parameters it changes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace pietune::model {
+
+enum class Confidence { kDoc, kMeasured, kInferred };
+
+struct MachineParam {
+  double value = 0;
+  std::string unit;
+  std::string source;
+  Confidence confidence = Confidence::kInferred;
+};
+
+struct Machine {
+  std::string name;
+  std::map<std::string, MachineParam> params;  // every key of kMachineKeys
+  std::uint64_t hash = 0;                      // FNV-1a 64 over the canonical parameter list
+
+  // Typed views of the parameters the timing model reads.
+  double clock_hz = 0;
+  int taken_branch_penalty = 0;
+  int jump_penalty = 0;
+  int loop_back_penalty = 0;
+  double loop_min_body_cycles = 0;
+  int loop_setup_cycles = 0;
+  double store_extra_cycles = 0;
+  int write_buffer_entries = 0;
+  int rur_use_stage = 1;
+  int wur_def_stage = 1;
+  int sram_latency_cycles = 0;
+  int dcache_size_bytes = 0;
+  int dcache_ways = 0;
+  int dcache_line_bytes = 0;
+  double psram_fill_fixed_cycles = 0;
+  double psram_fill_cycles_per_byte = 0;
+  double psram_write_cycles_per_byte = 0;
+  double flash_fill_fixed_cycles = 0;
+  double flash_fill_cycles_per_byte = 0;
+
+  double psram_line_fill_cycles() const { return psram_fill_fixed_cycles + psram_fill_cycles_per_byte * dcache_line_bytes; }
+  double flash_line_fill_cycles() const { return flash_fill_fixed_cycles + flash_fill_cycles_per_byte * dcache_line_bytes; }
+  std::string hash_hex() const;
+};
+
+// Loads and validates a machine file; InputError names the file and the offending key.
+Machine load_machine(const std::filesystem::path& path);
+// Parses machine JSON text; `where` names the source in errors.
+Machine parse_machine(const std::string& json_text, const std::string& where);
+// The bundled ESP32-S3 description (compiled in from model/machines/esp32s3.json).
+const Machine& default_machine();
+
+}  // namespace pietune::model

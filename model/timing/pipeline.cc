@@ -1,0 +1,180 @@
+// Issue-time computation with stall attribution.
+#include "model/timing/pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pietune::model {
+
+const char* to_string(StallCause cause) {
+  switch (cause) {
+    case StallCause::kNone: return "none";
+    case StallCause::kData: return "data";
+    case StallCause::kResource: return "resource";
+    case StallCause::kBranch: return "branch";
+    case StallCause::kLoop: return "loop";
+    case StallCause::kCache: return "cache miss";
+    case StallCause::kStore: return "store";
+  }
+  return "?";
+}
+
+void Cost::add(StallCause cause, double amount) {
+  switch (cause) {
+    case StallCause::kNone: issue += amount; break;
+    case StallCause::kData: data_stall += amount; break;
+    case StallCause::kResource: resource_stall += amount; break;
+    case StallCause::kBranch: branch += amount; break;
+    case StallCause::kLoop: loop += amount; break;
+    case StallCause::kCache: cache_miss += amount; break;
+    case StallCause::kStore: store += amount; break;
+  }
+}
+
+Pipeline::Pipeline(const Machine& machine, const TimedDescTable& descs)
+    : machine_(machine), descs_(descs), cache_(machine.dcache_size_bytes, machine.dcache_ways, machine.dcache_line_bytes) {}
+
+double Pipeline::memory_penalty(const ExecEvent& event, Cost& cost) {
+  double penalty = 0;
+  for (std::uint8_t i = 0; i < event.access_count; ++i) {
+    const MemAccess& access = event.accesses[i];
+    if (access.region == MemRegion::kSram) {
+      penalty += machine_.sram_latency_cycles;
+      continue;
+    }
+    const bool psram = access.region == MemRegion::kPsram;
+    const double fill = psram ? machine_.psram_line_fill_cycles() : machine_.flash_line_fill_cycles();
+    const std::uint32_t line = static_cast<std::uint32_t>(machine_.dcache_line_bytes);
+    const std::uint32_t first = access.addr / line, last = (access.addr + access.bytes - 1) / line;
+    for (std::uint32_t l = first; l <= last; ++l) {
+      const CacheOutcome outcome = cache_.access(l * line, access.store);
+      if (outcome.hit) continue;
+      ++cost.cache_misses;
+      penalty += fill;
+      if (outcome.wrote_back) penalty += machine_.psram_write_cycles_per_byte * line;
+    }
+  }
+  return penalty;
+}
+
+void Pipeline::issue(const ExecEvent& event) {
+  const Insn& insn = *event.insn;
+  const TimedDesc& desc = descs_[insn.opcode];
+  const std::int64_t index = count_++;
+
+  // Sequential bound: one per cycle plus the previous instruction's bubble (already in next_min_).
+  double t = std::max(next_min_, last_issue_ + 1);
+  IssueRecord record;
+  record.cause = pending_cause_;
+  record.culprit_index = pending_extra_ > 0 ? pending_culprit_ : -1;
+
+  // Zero-overhead loop: an iteration never takes less than the minimum body time.
+  if (body_starts_next_ && loop_back_pending_) {
+    const double floor_time = body_start_ + machine_.loop_min_body_cycles;
+    if (floor_time > t) {
+      cost_.add(StallCause::kLoop, floor_time - t);
+      record.cause = StallCause::kLoop;
+      t = floor_time;
+    }
+  }
+
+  // Data hazards.
+  double data_bound = t;
+  for (const RegUse& use : desc.reads) {
+    const int id = use.operand >= 0
+                       ? (insn.operands[use.operand].kind == OperandKind::kQr ? kFirstQ : 0) + insn.operands[use.operand].value
+                       : use.reg_id;
+    const double need = producers_[id].ready - use.stage;
+    if (need > data_bound) {
+      data_bound = need;
+      record.culprit_index = producers_[id].index;
+      record.culprit_reg = id;
+    }
+  }
+  if (data_bound > t) {
+    cost_.add(StallCause::kData, data_bound - t);
+    record.cause = StallCause::kData;
+    t = data_bound;
+  }
+
+  // Resource hazards: a unit held at stage s by an earlier instruction at cycle issue+s.
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const RecentUse& prev : recent_) {
+      for (const UnitUse& mine : desc.units)
+        for (const UnitUse& theirs : prev.units) {
+          if ((mine.units & theirs.units) == 0) continue;
+          const double my_cycle = t + mine.stage, their_cycle = prev.issue + theirs.stage;
+          if (std::fabs(my_cycle - their_cycle) < 1.0) {
+            const double wait = their_cycle + 1 - my_cycle;
+            cost_.add(StallCause::kResource, wait);
+            record.cause = StallCause::kResource;
+            record.culprit_index = prev.index;
+            record.culprit_reg = -1;
+            t += wait;
+            moved = true;
+          }
+        }
+    }
+  }
+
+  record.index = event.index;
+  record.pc = event.pc;
+  record.insn = &insn;
+  record.issue_cycle = t;
+  record.stall_cycles = t - std::max(last_issue_ + 1, 0.0);
+  if (record.stall_cycles <= 0) record.cause = StallCause::kNone;
+
+  // Commit: scoreboard, units, counters.
+  for (const RegUse& def : desc.writes) {
+    const int id = def.operand >= 0
+                       ? (insn.operands[def.operand].kind == OperandKind::kQr ? kFirstQ : 0) + insn.operands[def.operand].value
+                       : def.reg_id;
+    producers_[id] = {t + def.stage + 1, index};
+  }
+  if (!desc.units.empty()) {
+    recent_[recent_next_] = {t, desc.units, index};
+    recent_next_ = (recent_next_ + 1) % recent_.size();
+  }
+  cost_.add(StallCause::kNone, 1);
+  ++cost_.instructions;
+  cost_.macs += desc.macs;
+  if (body_starts_next_) body_start_ = t;
+  body_starts_next_ = false;
+  loop_back_pending_ = false;
+  last_issue_ = t;
+
+  // Bubble this instruction leaves for the next one.
+  pending_extra_ = 0;
+  pending_cause_ = StallCause::kNone;
+  pending_culprit_ = index;
+  auto leave = [&](StallCause cause, double cycles) {
+    if (cycles <= 0) return;
+    cost_.add(cause, cycles);
+    pending_extra_ += cycles;
+    if (pending_cause_ == StallCause::kNone) pending_cause_ = cause;
+  };
+  if (event.taken) leave(StallCause::kBranch, (desc.flags & (kFlagJump | kFlagReturn)) ? machine_.jump_penalty
+                                                                                         : machine_.taken_branch_penalty);
+  if (desc.flags & kFlagStore) leave(StallCause::kStore, machine_.store_extra_cycles);
+  leave(StallCause::kCache, memory_penalty(event, cost_));
+  if (desc.flags & kFlagLoop) {
+    leave(StallCause::kLoop, machine_.loop_setup_cycles);
+    body_starts_next_ = !event.taken;
+  }
+  if (event.loop_back) {
+    leave(StallCause::kLoop, machine_.loop_back_penalty);
+    body_starts_next_ = true;
+    loop_back_pending_ = true;
+  }
+  next_min_ = t + 1 + pending_extra_;
+  if (listener_) listener_(record);
+}
+
+Cost Pipeline::cost() const {
+  Cost c = cost_;
+  c.cycles = count_ == 0 ? 0 : next_min_;
+  return c;
+}
+
+}  // namespace pietune::model

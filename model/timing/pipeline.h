@@ -1,0 +1,76 @@
+// The S3 issue model: in order, single issue, 5 stages. Each executed instruction issues at the
+// earliest cycle that satisfies
+//   - one instruction per cycle, plus the bubbles the previous one left (taken branch, jump,
+//     store cost, data-cache line fill, zero-overhead loop minimum body time);
+//   - data hazards: issue >= producer issue + D with D = max(def - use + 1, 0) (TRM §1.7.1),
+//     for registers and implicit special registers alike;
+//   - resource hazards: no functional unit held by two instructions in the same cycle (§1.7.2).
+// Every cycle of delay is attributed to one StallCause with its culprit, so Cost's breakdown sums
+// to its total. Detailed mode feeds it the emulator's trace; fast mode feeds it loop bodies.
+#pragma once
+
+#include <array>
+#include <functional>
+
+#include "model/timing/cost.h"
+#include "model/timing/data_cache.h"
+#include "model/timing/exec_event.h"
+#include "model/timing/timed_desc.h"
+
+namespace pietune::model {
+
+// What happened to one instruction: when it issued, how long it waited and why.
+struct IssueRecord {
+  std::uint32_t index = 0;  // instruction index in its function
+  std::uint32_t pc = 0;
+  const Insn* insn = nullptr;
+  double issue_cycle = 0;
+  double stall_cycles = 0;
+  StallCause cause = StallCause::kNone;
+  std::int64_t culprit_index = -1;  // instruction that caused the stall, -1 if none
+  int culprit_reg = -1;             // scoreboard register id for data stalls
+};
+
+class Pipeline {
+ public:
+  Pipeline(const Machine& machine, const TimedDescTable& descs);
+
+  void issue(const ExecEvent& event);
+  // Cost so far, including the bubble the last instruction leaves behind.
+  Cost cost() const;
+  void set_listener(std::function<void(const IssueRecord&)> listener) { listener_ = std::move(listener); }
+  DataCache& cache() { return cache_; }
+
+ private:
+  struct Producer {
+    double ready = 0;  // earliest issue cycle for a reader at stage 0
+    std::int64_t index = -1;
+  };
+  struct RecentUse {
+    double issue = 0;
+    std::span<const UnitUse> units;
+    std::int64_t index = -1;
+  };
+
+  double memory_penalty(const ExecEvent& event, Cost& cost);
+
+  const Machine& machine_;
+  const TimedDescTable& descs_;
+  DataCache cache_;
+  std::array<Producer, kRegIdCount> producers_{};
+  std::array<RecentUse, 3> recent_{};  // the last instructions that held units (M is at most 2 ahead)
+  std::size_t recent_next_ = 0;
+  Cost cost_;
+  double last_issue_ = -1;
+  double next_min_ = 0;            // earliest issue for the next instruction (sequential bound)
+  StallCause pending_cause_ = StallCause::kNone;
+  double pending_extra_ = 0;       // bubble left by the previous instruction, already in next_min_
+  std::int64_t pending_culprit_ = -1;
+  double body_start_ = 0;          // issue cycle of the current zero-overhead loop iteration's first insn
+  bool body_starts_next_ = false;
+  bool loop_back_pending_ = false;
+  std::int64_t count_ = 0;
+  std::function<void(const IssueRecord&)> listener_;
+};
+
+}  // namespace pietune::model
