@@ -39,4 +39,7 @@ struct Cost {
   void add(StallCause cause, double amount);
 };
 
+// later - earlier, field by field (the cost of what happened in between).
+Cost cost_between(const Cost& earlier, const Cost& later);
+
 }  // namespace pietune::model

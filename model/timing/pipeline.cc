@@ -31,6 +31,22 @@ void Cost::add(StallCause cause, double amount) {
   }
 }
 
+Cost cost_between(const Cost& earlier, const Cost& later) {
+  Cost d;
+  d.cycles = later.cycles - earlier.cycles;
+  d.issue = later.issue - earlier.issue;
+  d.data_stall = later.data_stall - earlier.data_stall;
+  d.resource_stall = later.resource_stall - earlier.resource_stall;
+  d.branch = later.branch - earlier.branch;
+  d.loop = later.loop - earlier.loop;
+  d.cache_miss = later.cache_miss - earlier.cache_miss;
+  d.store = later.store - earlier.store;
+  d.instructions = later.instructions - earlier.instructions;
+  d.macs = later.macs - earlier.macs;
+  d.cache_misses = later.cache_misses - earlier.cache_misses;
+  return d;
+}
+
 Pipeline::Pipeline(const Machine& machine, const TimedDescTable& descs)
     : machine_(machine), descs_(descs), cache_(machine.dcache_size_bytes, machine.dcache_ways, machine.dcache_line_bytes) {}
 
@@ -169,6 +185,28 @@ void Pipeline::issue(const ExecEvent& event) {
   }
   next_min_ = t + 1 + pending_extra_;
   if (listener_) listener_(record);
+}
+
+void Pipeline::skip(const Cost& per_iteration, std::int64_t iterations) {
+  if (iterations <= 0) return;
+  const double n = static_cast<double>(iterations);
+  const double shift = per_iteration.cycles * n;
+  cost_.issue += per_iteration.issue * n;
+  cost_.data_stall += per_iteration.data_stall * n;
+  cost_.resource_stall += per_iteration.resource_stall * n;
+  cost_.branch += per_iteration.branch * n;
+  cost_.loop += per_iteration.loop * n;
+  cost_.cache_miss += per_iteration.cache_miss * n;
+  cost_.store += per_iteration.store * n;
+  cost_.instructions += per_iteration.instructions * static_cast<std::uint64_t>(iterations);
+  cost_.macs += per_iteration.macs * static_cast<std::uint64_t>(iterations);
+  cost_.cache_misses += per_iteration.cache_misses * static_cast<std::uint64_t>(iterations);
+  for (Producer& p : producers_) p.ready += shift;
+  for (RecentUse& r : recent_) r.issue += shift;
+  last_issue_ += shift;
+  next_min_ += shift;
+  body_start_ += shift;
+  count_ += static_cast<std::int64_t>(per_iteration.instructions) * iterations;
 }
 
 Cost Pipeline::cost() const {

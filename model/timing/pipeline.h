@@ -40,6 +40,9 @@ class Pipeline {
   Cost cost() const;
   void set_listener(std::function<void(const IssueRecord&)> listener) { listener_ = std::move(listener); }
   DataCache& cache() { return cache_; }
+  // Fast mode: account `iterations` more copies of a steady-state loop iteration whose cost was
+  // `per_iteration`, shifting the pipeline's clock so that what follows sees the same state.
+  void skip(const Cost& per_iteration, std::int64_t iterations);
 
  private:
   struct Producer {

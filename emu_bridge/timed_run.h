@@ -1,0 +1,27 @@
+// Detailed timing: runs a function in the emulator and feeds every executed instruction, with its
+// real addresses, to the S3 pipeline model. Exact with respect to the machine description.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string_view>
+
+#include "emu_bridge/emulator.h"
+#include "model/timing/pipeline.h"
+
+namespace pietune::emu {
+
+struct TimedRun {
+  RunResult run;
+  model::Cost cost;
+};
+
+// Calls `symbol` with `args` (the callee's a2..a7) and times it. `listener`, if set, sees every
+// instruction's issue record (timelines, hot-loop views).
+TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::string_view symbol,
+                   std::span<const std::uint32_t> args, std::uint64_t max_instructions = RunOptions{}.max_instructions,
+                   std::function<void(const model::IssueRecord&)> listener = {});
+
+model::MemRegion timing_region(Region region);
+
+}  // namespace pietune::emu
