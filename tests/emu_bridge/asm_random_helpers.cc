@@ -1,0 +1,137 @@
+// Random valid programs built with FunctionBuilder, and a name-based dump to compare programs.
+#include "tests/emu_bridge/asm_random_helpers.h"
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/ir/builder.h"
+
+namespace pietune::emu::testing {
+namespace {
+
+using model::FunctionBuilder;
+using model::Opcode;
+using model::OperandKind;
+
+class Generator {
+ public:
+  explicit Generator(std::uint32_t seed) : rng_(seed) {}
+
+  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+
+  model::Operand random_operand(const model::OperandDesc& desc, const std::vector<model::Label>& labels) {
+    switch (desc.kind) {
+      case OperandKind::kAr: return model::a(uniform(0, 15));
+      case OperandKind::kQr: return model::q(uniform(0, 7));
+      case OperandKind::kLabel: return model::target(labels[static_cast<std::size_t>(uniform(0, int(labels.size()) - 1))]);
+      case OperandKind::kImm: break;
+    }
+    const model::ImmRange& range = desc.imm;
+    if (!range.set.empty()) return model::imm(range.set[static_cast<std::size_t>(uniform(0, int(range.set.size()) - 1))]);
+    const int steps = (range.max - range.min) / range.step;
+    const int pick = chance(0.2) ? (chance(0.5) ? 0 : steps) : uniform(0, steps);  // boundaries often
+    return model::imm(range.min + pick * range.step);
+  }
+
+  void emit_random(FunctionBuilder& b, Opcode opcode, const std::vector<model::Label>& labels) {
+    const model::InsnDesc& desc = model::insn_desc(opcode);
+    std::vector<model::Operand> ops;
+    for (const model::OperandDesc& op : desc.operands) ops.push_back(random_operand(op, labels));
+    model::Insn& insn = emit(b, opcode, ops);
+    if (chance(0.05)) insn.trip_count = chance(0.5) ? uniform(0, 1000) : std::int64_t{1} << uniform(20, 50);
+  }
+
+  static model::Insn& emit(FunctionBuilder& b, Opcode opcode, const std::vector<model::Operand>& ops) {
+    switch (ops.size()) {
+      case 0: return b.emit(opcode, {});
+      case 1: return b.emit(opcode, {ops[0]});
+      case 2: return b.emit(opcode, {ops[0], ops[1]});
+      case 3: return b.emit(opcode, {ops[0], ops[1], ops[2]});
+      case 4: return b.emit(opcode, {ops[0], ops[1], ops[2], ops[3]});
+      case 5: return b.emit(opcode, {ops[0], ops[1], ops[2], ops[3], ops[4]});
+      case 6: return b.emit(opcode, {ops[0], ops[1], ops[2], ops[3], ops[4], ops[5]});
+      default: return b.emit(opcode, {ops[0], ops[1], ops[2], ops[3], ops[4], ops[5], ops[6]});
+    }
+  }
+
+  model::Function random_function(std::string name) {
+    FunctionBuilder b(name);
+    std::vector<Opcode> opcodes;
+    for (const model::InsnDesc& d : model::all_insns()) opcodes.push_back(d.opcode);
+    std::shuffle(opcodes.begin(), opcodes.end(), rng_);
+    if (chance(0.1)) opcodes.clear();  // an empty function prints and parses too
+    std::vector<Opcode> plain;  // loop-body material: no label operands
+    for (Opcode op : opcodes)
+      if (!model::insn_desc(op).label_operand()) plain.push_back(op);
+
+    std::vector<model::Label> labels;
+    for (int i = 0, n = uniform(1, 6); i < n; ++i)
+      labels.push_back(chance(0.3) ? b.named_label(fmt::format("{}_target{}", name, i)) : b.new_label("t"));
+    std::vector<bool> bound(labels.size(), false);
+    auto bind_some = [&] {
+      for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (!bound[i] && chance(0.02)) {
+          b.bind(labels[i]);
+          bound[i] = true;
+        }
+      }
+    };
+    for (Opcode opcode : opcodes) {
+      bind_some();
+      const model::InsnDesc& desc = model::insn_desc(opcode);
+      if (desc.has(model::kFlagLoop)) {
+        const int body = uniform(1, 5);
+        b.zero_overhead_loop(opcode, model::a(uniform(2, 15)), chance(0.3) ? model::kUnknownTrips : uniform(0, 5000), [&] {
+          for (int i = 0; i < body && !plain.empty(); ++i)
+            emit_random(b, plain[static_cast<std::size_t>(uniform(0, int(plain.size()) - 1))], labels);
+          if (plain.empty()) b.emit(Opcode::kNop, {});
+        });
+      } else {
+        emit_random(b, opcode, labels);
+      }
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      if (!bound[i]) b.bind(labels[i]);
+    model::Function f = std::move(b).finish();
+    f.global = chance(0.7);
+    f.align_bytes = 1u << uniform(0, 6);
+    return f;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+}  // namespace
+
+model::Program random_program(std::uint32_t seed) {
+  Generator gen(seed);
+  model::Program program;
+  for (int i = 0, n = gen.uniform(1, 3); i < n; ++i)
+    program.functions.push_back(gen.random_function(fmt::format("pietune_fn{}_{}", seed, i)));
+  return program;
+}
+
+std::string describe(const model::Program& program) {
+  std::string out;
+  for (const model::Function& f : program.functions) {
+    out += fmt::format("function {} global={} align={}\n", f.name, f.global, f.align_bytes);
+    for (const model::LabelDef& def : f.label_defs) out += fmt::format("  label {} at {}\n", f.label_names[def.id], def.position);
+    for (const model::Insn& insn : f.insns) {
+      out += fmt::format("  {}", insn.desc().mnemonic);
+      for (std::size_t i = 0; i < insn.operand_count; ++i) {
+        const model::Operand& op = insn.operand(i);
+        if (op.kind == OperandKind::kLabel) out += fmt::format(" L:{}", f.label_names[static_cast<std::size_t>(op.value)]);
+        else out += fmt::format(" {}:{}", static_cast<int>(op.kind), op.value);
+      }
+      out += fmt::format(" trips={}\n", insn.trip_count);
+    }
+  }
+  return out;
+}
+
+}  // namespace pietune::emu::testing
