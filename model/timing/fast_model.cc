@@ -230,7 +230,7 @@ void add_memory_term(const Machine& m, const FastOptions& options, const Traffic
       misses = std::ceil(traffic.loaded[k] / line) + std::ceil(traffic.stored[k] / line);
       writebacks = std::ceil(traffic.stored[k] / line);
     }
-    const double cycles = misses * fill + writebacks * m.psram_write_cycles_per_byte * line;
+    const double cycles = misses * fill + writebacks * m.psram_writeback_cycles_per_byte * line;
     cost.cache_miss += cycles;
     cost.cycles += cycles;
     cost.cache_misses += static_cast<std::uint64_t>(misses);

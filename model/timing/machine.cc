@@ -38,7 +38,7 @@ constexpr KeySpec kMachineKeys[] = {
     {"dcache_line_bytes", 4, 1024, true},
     {"psram_fill_fixed_cycles", 0, 10000, false},
     {"psram_fill_cycles_per_byte", 0, 1000, false},
-    {"psram_write_cycles_per_byte", 0, 1000, false},
+    {"psram_writeback_cycles_per_byte", 0, 1000, false},
     {"flash_fill_fixed_cycles", 0, 10000, false},
     {"flash_fill_cycles_per_byte", 0, 1000, false},
 };
@@ -110,7 +110,7 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   m.dcache_line_bytes = static_cast<int>(get("dcache_line_bytes"));
   m.psram_fill_fixed_cycles = get("psram_fill_fixed_cycles");
   m.psram_fill_cycles_per_byte = get("psram_fill_cycles_per_byte");
-  m.psram_write_cycles_per_byte = get("psram_write_cycles_per_byte");
+  m.psram_writeback_cycles_per_byte = get("psram_writeback_cycles_per_byte");
   m.flash_fill_fixed_cycles = get("flash_fill_fixed_cycles");
   m.flash_fill_cycles_per_byte = get("flash_fill_cycles_per_byte");
   const int line = m.dcache_line_bytes;

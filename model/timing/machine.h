@@ -44,7 +44,7 @@ struct Machine {
   int dcache_line_bytes = 0;
   double psram_fill_fixed_cycles = 0;
   double psram_fill_cycles_per_byte = 0;
-  double psram_write_cycles_per_byte = 0;
+  double psram_writeback_cycles_per_byte = 0;
   double flash_fill_fixed_cycles = 0;
   double flash_fill_cycles_per_byte = 0;
 

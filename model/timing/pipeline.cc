@@ -67,7 +67,7 @@ double Pipeline::memory_penalty(const ExecEvent& event, Cost& cost) {
       if (outcome.hit) continue;
       ++cost.cache_misses;
       penalty += fill;
-      if (outcome.wrote_back) penalty += machine_.psram_write_cycles_per_byte * line;
+      if (outcome.wrote_back) penalty += machine_.psram_writeback_cycles_per_byte * line;
     }
   }
   return penalty;
