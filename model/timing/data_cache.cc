@@ -41,4 +41,13 @@ std::uint64_t DataCache::dirty_lines() const {
   return n;
 }
 
+std::uint64_t DataCache::clean_all() {
+  std::uint64_t n = 0;
+  for (Way& way : lines_) {
+    n += way.valid && way.dirty;
+    way.dirty = false;
+  }
+  return n;
+}
+
 }  // namespace pietune::model

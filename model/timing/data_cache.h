@@ -19,6 +19,8 @@ class DataCache {
   // Looks up the line holding addr; on a miss, allocates it (LRU victim).
   CacheOutcome access(std::uint32_t addr, bool store);
   std::uint64_t dirty_lines() const;
+  // Marks every line clean; returns how many were dirty.
+  std::uint64_t clean_all();
   int line_bytes() const { return line_bytes_; }
 
  private:

@@ -209,6 +209,13 @@ void Pipeline::skip(const Cost& per_iteration, std::int64_t iterations) {
   count_ += static_cast<std::int64_t>(per_iteration.instructions) * iterations;
 }
 
+void Pipeline::flush_cache() {
+  const double cycles = static_cast<double>(cache_.clean_all()) * machine_.psram_writeback_cycles_per_byte *
+                        machine_.dcache_line_bytes;
+  cost_.add(StallCause::kCache, cycles);
+  next_min_ += cycles;
+}
+
 Cost Pipeline::cost() const {
   Cost c = cost_;
   c.cycles = count_ == 0 ? 0 : next_min_;

@@ -43,6 +43,9 @@ class Pipeline {
   // Fast mode: account `iterations` more copies of a steady-state loop iteration whose cost was
   // `per_iteration`, shifting the pipeline's clock so that what follows sees the same state.
   void skip(const Cost& per_iteration, std::int64_t iterations);
+  // Writes every dirty PSRAM line back (what a harness that flushes the cache after the timed
+  // code pays), charged as cache cycles.
+  void flush_cache();
 
  private:
   struct Producer {
