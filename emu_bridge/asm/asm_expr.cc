@@ -145,16 +145,17 @@ class Evaluator {
     const std::string_view token = text_.substr(pos_, end - pos_);
     unsigned base = 10;
     std::string_view digits = token;
-    if (token.size() > 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X')) {
+    if (token.size() >= 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X')) {
       base = 16;
       digits = token.substr(2);
-    } else if (token.size() > 2 && token[0] == '0' && (token[1] == 'b' || token[1] == 'B')) {
+    } else if (token.size() >= 2 && token[0] == '0' && (token[1] == 'b' || token[1] == 'B')) {
       base = 2;
       digits = token.substr(2);
     } else if (token.size() > 1 && token[0] == '0') {
       base = 8;
       digits = token.substr(1);
     }
+    if (digits.empty()) fail(at, fmt::format("bad number '{}'", token));
     std::uint64_t value = 0;
     for (char d : digits) {
       unsigned digit = 99;
