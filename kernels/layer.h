@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pietune::kernels {
@@ -32,7 +33,11 @@ enum class OpKind {
   kUnsupported,  // an operator pietune does not model (SVDF, LSTM, ...); Layer::op_name names it
 };
 
-enum class ElementType { kInt8, kUint8, kInt16, kInt32, kInt64, kFloat32, kBool, kOther };
+// kOther: a type pietune does not size or model (string, complex, float64, ...); its size in bytes
+// is reported as 0. kInt4 is packed two per byte.
+enum class ElementType {
+  kInt8, kUint8, kInt16, kInt32, kInt64, kFloat32, kBool, kOther, kInt4, kFloat16
+};
 
 // real = scale * (q - zero_point). One scale = per-tensor; scales.size() == channels = per-channel
 // along quantized_dimension. zero_points has the same length as scales (or is empty = all zero).
@@ -51,10 +56,14 @@ struct TensorDesc {
   std::vector<std::int32_t> shape;  // NHWC for images
   ElementType type = ElementType::kInt8;
   std::optional<Quantization> quant;
+  // True for model constants (weights, bias, a constant operand of ADD/MUL, ...): they count as
+  // weight bytes, not activation bytes. Kept in the JSON form, where `data` is absent.
+  bool constant = false;
   // Constant contents (weights, bias) as raw little-endian bytes; null for activations. Not part of
   // the JSON form or of either hash.
   std::shared_ptr<const std::vector<std::uint8_t>> data;
 
+  // Product of the dims (1 for rank 0), saturating at INT64_MAX; size_bytes saturates likewise.
   std::int64_t element_count() const;
   std::int64_t size_bytes() const;
 };
@@ -84,7 +93,8 @@ struct LayerOptions {
   int groups = 1;            // conv only: input channels / filter input channels
   int filter_h = 0, filter_w = 0;  // kernel extent (from the filter tensor, or the pool options)
   Activation activation;
-  int axis = 0;           // concatenation
+  int axis = 0;           // concatenation (normalised to 0..rank-1)
+  std::vector<std::int32_t> axes;  // mean: reduced axes (from its axis tensor, normalised, sorted)
   bool keep_dims = false;  // mean, fully connected
   float beta = 1.0f;      // softmax
 };
@@ -102,10 +112,12 @@ struct Layer {
   const TensorDesc& input() const { return inputs.at(0); }
   const TensorDesc& output() const { return outputs.at(0); }
 
-  // Derived figures.
+  // Derived figures. MACs are the multiply-accumulates of the inner products of CONV_2D,
+  // DEPTHWISE_CONV_2D and FULLY_CONNECTED counted over every output element and every kernel tap
+  // (taps that fall in the padding included); every other op counts 0.
   std::int64_t macs() const;
-  std::int64_t weight_bytes() const;      // weights + bias
-  std::int64_t activation_bytes() const;  // all activation inputs + outputs
+  std::int64_t weight_bytes() const;      // weights + bias + constant inputs
+  std::int64_t activation_bytes() const;  // non-constant inputs + outputs
 
   // Timing signature: hash of everything that changes cycles: op, every tensor's shape and element
   // type, the options (stride, padding and pad amounts, dilation, depth multiplier, groups, kernel
@@ -118,6 +130,23 @@ struct Layer {
   // the same weights. Both hashes are FNV-1a 64 over a canonical text form (layer_hash.cc), stable
   // across platforms and runs.
   std::uint64_t full_identity() const;
+
+  // The canonical text forms the two hashes are taken over (ASCII, no locale, no floating-point
+  // printing). Fields are separated by '|', tensors are written as
+  //   <role>=<dims joined by 'x', "scalar" for rank 0>:<type>:<quant>:<zp>[:const]
+  // with role in0, in1, ..., w, b, out0, ...; quant "none", "pt" (per-tensor) or "pc<dim>"
+  // (per-channel along <dim>); zp "zp" when any zero point is non-zero, else "nozp".
+  // Timing form, in this order:
+  //   pietune-layer-v1|op=<to_string(op)>/<op_name>|<tensors: inputs, w, b, outputs>
+  //   |stride=<h>x<w>|pad=<SAME|VALID>:<top>,<bottom>,<left>,<right>|dil=<h>x<w>|dm=<n>|groups=<n>
+  //   |kernel=<h>x<w>|act=<kind>:<clamp|noclamp>|axis=<n>|axes=<a,b,..>|keep_dims=<0|1>
+  // "clamp" = the bounds are narrower than the output type's range. The identity form is the
+  // timing form followed by
+  //   |q:<role>=<scales as 8 hex digits of their IEEE-754 bits, ','-joined>/<zero points>
+  //   for every quantized tensor, then |act_bounds=<min>,<max>|beta=<8 hex digits>
+  // Tensor names, model ids, the layer index and constant data never enter either form.
+  std::string timing_signature_text() const;
+  std::string full_identity_text() const;
 };
 
 // A whole model: layers in execution order plus the graph's input and output tensor ids.
@@ -128,9 +157,21 @@ struct Model {
   std::vector<int> output_ids;
 };
 
+// Names used in tables, JSON and the hash text: "CONV_2D", "int8", "SAME", "RELU6", ...
+// (OpKind uses the TFLite builtin names; kUnsupported is "UNSUPPORTED").
 const char* to_string(OpKind op);
 const char* to_string(ElementType type);
 const char* to_string(Padding padding);
 const char* to_string(ActivationKind kind);
+// Inverse of to_string; nullopt for an unknown name (exact, case-sensitive match).
+std::optional<OpKind> op_kind_from_string(std::string_view name);
+std::optional<ElementType> element_type_from_string(std::string_view name);
+std::optional<Padding> padding_from_string(std::string_view name);
+std::optional<ActivationKind> activation_kind_from_string(std::string_view name);
+
+// Bytes per element (0 for kOther; kInt4 reports 0 here, use TensorDesc::size_bytes).
+int element_size_bytes(ElementType type);
+// "1x96x96x1", "scalar" for rank 0.
+std::string shape_to_string(const std::vector<std::int32_t>& shape);
 
 }  // namespace pietune::kernels

@@ -1,0 +1,20 @@
+// The `pietune` command: one line per subcommand below (each defined in tuner/cli/<name>_command.cc).
+#include <cstdio>
+
+#include "model/support/error.h"
+#include "tuner/cli/command.h"
+
+int main(int argc, char** argv) {
+  namespace cli = pietune::tuner::cli;
+  CLI::App app;
+  cli::configure_app(app);
+
+  cli::register_inspect_command(app);
+
+  try {
+    return cli::parse_and_run(app, argc, argv);
+  } catch (const pietune::InputError& e) {
+    std::fprintf(stderr, "pietune: %s\n", e.what());
+    return cli::kExitUsageOrInput;
+  }
+}
