@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   cli::configure_app(app);
 
   cli::register_inspect_command(app);
+  cli::register_emu_command(app);
 
   try {
     return cli::parse_and_run(app, argc, argv);
