@@ -13,14 +13,13 @@ model::MemRegion timing_region(Region region) {
 }
 
 TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::string_view symbol,
-                   std::span<const std::uint32_t> args, std::uint64_t max_instructions,
-                   std::function<void(const model::IssueRecord&)> listener) {
+                   std::span<const std::uint32_t> args, const TimingOptions& timing) {
   const model::TimedDescTable descs(machine);
   model::Pipeline pipeline(machine, descs);
-  if (listener) pipeline.set_listener(std::move(listener));
+  if (timing.listener) pipeline.set_listener(timing.listener);
   const model::Program& program = emulator.program();
   RunOptions options;
-  options.max_instructions = max_instructions;
+  options.max_instructions = timing.max_instructions;
   options.trace = [&](const TraceEvent& t) {
     model::ExecEvent e;
     e.insn = &program.functions[t.function].insns[t.insn_index];
@@ -37,6 +36,7 @@ TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::strin
   };
   TimedRun result;
   result.run = emulator.call(symbol, args, options);
+  if (timing.flush_cache_after) pipeline.flush_cache();
   result.cost = pipeline.cost();
   return result;
 }

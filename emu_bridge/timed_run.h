@@ -11,16 +11,20 @@
 
 namespace pietune::emu {
 
+struct TimingOptions {
+  std::uint64_t max_instructions = RunOptions{}.max_instructions;
+  std::function<void(const model::IssueRecord&)> listener;  // sees every issue record (timelines)
+  bool flush_cache_after = false;  // charge the write-back of dirty lines at the end
+};
+
 struct TimedRun {
   RunResult run;
   model::Cost cost;
 };
 
-// Calls `symbol` with `args` (the callee's a2..a7) and times it. `listener`, if set, sees every
-// instruction's issue record (timelines, hot-loop views).
+// Calls `symbol` with `args` (the callee's a2..a7) and times it.
 TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::string_view symbol,
-                   std::span<const std::uint32_t> args, std::uint64_t max_instructions = RunOptions{}.max_instructions,
-                   std::function<void(const model::IssueRecord&)> listener = {});
+                   std::span<const std::uint32_t> args, const TimingOptions& options = {});
 
 model::MemRegion timing_region(Region region);
 

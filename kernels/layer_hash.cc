@@ -36,11 +36,9 @@ std::string float_bits(float f) { return fmt::format("{:08x}", std::bit_cast<std
 
 std::string quant_values(const std::string& role, const TensorDesc& t) {
   if (!t.quant || t.quant->scales.empty()) return "";
-  std::string scales;
-  for (std::size_t i = 0; i < t.quant->scales.size(); ++i) {
-    scales += (i ? "," : "") + float_bits(t.quant->scales[i]);
-  }
-  return fmt::format("|q:{}={}/{}", role, scales, fmt::join(t.quant->zero_points, ","));
+  std::vector<std::string> scales;
+  for (float scale : t.quant->scales) scales.push_back(float_bits(scale));
+  return fmt::format("|q:{}={}/{}", role, fmt::join(scales, ","), fmt::join(t.quant->zero_points, ","));
 }
 
 // Calls fn(role, tensor) for inputs, weights, bias and outputs in canonical order.

@@ -33,6 +33,8 @@ CLI::App* add_command(CLI::App& app, const std::string& name, const std::string&
 int parse_and_run(CLI::App& app, int argc, char** argv);
 
 void register_inspect_command(CLI::App& app);
+void register_time_command(CLI::App& app);
+void register_calibrate_command(CLI::App& app);
 void register_emu_command(CLI::App& app);
 
 }  // namespace pietune::tuner::cli

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   cli::configure_app(app);
 
   cli::register_inspect_command(app);
+  cli::register_time_command(app);
+  cli::register_calibrate_command(app);
   cli::register_emu_command(app);
 
   try {

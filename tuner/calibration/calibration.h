@@ -1,0 +1,32 @@
+// The timing model's calibration set: published ESP32-S3 micro-benchmarks re-implemented as our own
+// kernels (model/machines/calibration/), run through detailed mode and compared with the published
+// cycles. Produces the rows of results/validation/microbench.md.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "model/timing/machine.h"
+
+namespace pietune::tuner {
+
+struct CalibrationRow {
+  std::string name;
+  std::string source;
+  std::string kind;  // "cycles" (total) or "stall" (per iteration, dep - indep)
+  double published = 0;
+  double predicted = 0;
+  std::string derives;  // machine parameters derived from this row ("" if none)
+  std::string suspect;  // the modelling assumption suspected where the row misses ("" if none)
+  double error_percent() const;  // signed, (predicted - published) / published; 0 for a 0 stall
+  double abs_error() const { return predicted - published; }
+};
+
+// Runs every row of `manifest` (calibration kernels are found next to it).
+std::vector<CalibrationRow> run_calibration(const std::filesystem::path& manifest, const model::Machine& machine);
+
+// The Markdown table with the mean absolute percentage error over the cycle rows.
+std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const model::Machine& machine);
+
+}  // namespace pietune::tuner
