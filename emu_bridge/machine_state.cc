@@ -1,6 +1,9 @@
 // QACC: conversions between the 20-bit and 40-bit lane views and the raw 160-bit halves.
 #include "emu_bridge/machine_state.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "model/support/error.h"
 
 namespace pietune::emu {
@@ -11,22 +14,51 @@ constexpr std::int32_t sext20(std::uint64_t raw) {
 }
 constexpr std::int64_t sext40(std::uint64_t raw) { return static_cast<std::int64_t>(raw << 24) >> 24; }
 
-// Bits [lsb + width - 1 : lsb] of a raw half (width <= 40).
-std::uint64_t get_bits(const QaccHalf& half, int lsb, int width) {
-  std::uint64_t value = 0;
-  for (int b = 0; b < width; ++b) {
-    const int bit = lsb + b;
-    value |= std::uint64_t{(half[bit / 8] >> (bit % 8)) & 1u} << b;
+// Packs `count` lanes of `width` bits (little-endian, lane 0 at bit 0) into a raw half.
+template <typename Lane>
+QaccHalf pack(const Lane* lanes, int count, int width) {
+  QaccHalf out{};
+  const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
+  std::uint64_t buffer = 0;
+  int bits = 0;
+  std::size_t pos = 0;
+  for (int i = 0; i < count; ++i) {
+    const std::uint64_t lane = static_cast<std::uint64_t>(lanes[i]) & mask;
+    for (int taken = 0; taken < width;) {  // feed the lane in pieces that fit the 64-bit buffer
+      const int piece = std::min(width - taken, 32);
+      buffer |= ((lane >> taken) & ((std::uint64_t{1} << piece) - 1)) << bits;
+      bits += piece;
+      taken += piece;
+      while (bits >= 8) {
+        out[pos++] = static_cast<std::uint8_t>(buffer);
+        buffer >>= 8;
+        bits -= 8;
+      }
+    }
   }
-  return value;
+  return out;
 }
 
-void put_bits(QaccHalf& half, int lsb, int width, std::uint64_t value) {
-  for (int b = 0; b < width; ++b) {
-    const int bit = lsb + b;
-    const auto mask = static_cast<std::uint8_t>(1u << (bit % 8));
-    if ((value >> b) & 1u) half[bit / 8] |= mask;
-    else half[bit / 8] &= static_cast<std::uint8_t>(~mask);
+// Unpacks a raw half into `count` lanes of `width` bits, sign-extended.
+template <typename Lane>
+void unpack(const QaccHalf& raw, Lane* lanes, int count, int width) {
+  std::size_t pos = 0;
+  std::uint64_t buffer = 0;
+  int bits = 0;
+  for (int i = 0; i < count; ++i) {
+    std::uint64_t lane = 0;
+    for (int filled = 0; filled < width;) {
+      while (bits < 8 && pos < raw.size()) {
+        buffer |= std::uint64_t{raw[pos++]} << bits;
+        bits += 8;
+      }
+      const int piece = std::min(width - filled, bits);
+      lane |= (buffer & ((std::uint64_t{1} << piece) - 1)) << filled;
+      buffer >>= piece;
+      bits -= piece;
+      filled += piece;
+    }
+    lanes[i] = static_cast<Lane>(static_cast<std::int64_t>(lane << (64 - width)) >> (64 - width));
   }
 }
 
@@ -51,15 +83,13 @@ void Qacc::to40() {
 }
 
 QaccHalf Qacc::half(bool high) const {
-  QaccHalf out{};
-  const int first = high ? 8 : 0;
-  for (int i = 0; i < 8; ++i) put_bits(out, 20 * i, 20, static_cast<std::uint32_t>(lane20(first + i)) & 0xFFFFFu);
-  return out;
+  if (form_ == Form::k20) return pack(l20_.data() + (high ? 8 : 0), 8, 20);
+  return pack(l40_.data() + (high ? 4 : 0), 4, 40);
 }
 
 void Qacc::set_half(bool high, const QaccHalf& raw) {
-  const int first = high ? 8 : 0;
-  for (int i = 0; i < 8; ++i) set_lane20(first + i, static_cast<std::int64_t>(get_bits(raw, 20 * i, 20)));
+  if (form_ == Form::k20) unpack(raw, l20_.data() + (high ? 8 : 0), 8, 20);
+  else unpack(raw, l40_.data() + (high ? 4 : 0), 4, 40);
 }
 
 std::int32_t Qacc::lane20(int i) const {
@@ -90,13 +120,15 @@ void Qacc::set_lane40(int j, std::int64_t value) {
 std::uint32_t Qacc::word(bool high, int k) const {
   PIETUNE_CHECK(k >= 0 && k < 5) << "word " << k;
   const QaccHalf raw = half(high);
-  return static_cast<std::uint32_t>(get_bits(raw, 32 * k, 32));
+  std::uint32_t value;
+  std::memcpy(&value, raw.data() + 4 * k, 4);
+  return value;
 }
 
 void Qacc::set_word(bool high, int k, std::uint32_t value) {
   PIETUNE_CHECK(k >= 0 && k < 5) << "word " << k;
   QaccHalf raw = half(high);
-  put_bits(raw, 32 * k, 32, value);
+  std::memcpy(raw.data() + 4 * k, &value, 4);
   set_half(high, raw);
 }
 

@@ -200,5 +200,22 @@ TEST(Qacc, TwentyAndFortyBitViewsShareTheRawBits) {
   EXPECT_EQ(acc.lane20(0), static_cast<std::int32_t>(0xFFFABCDE));  // sign-extended from 20 bits
 }
 
+TEST(Qacc, RawHalvesRoundTripInBothViews) {
+  QaccHalf raw;
+  for (int k = 0; k < 20; ++k) raw[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(0x9F + 13 * k);
+  for (bool forty : {false, true}) {
+    Qacc acc;
+    if (forty) acc.lanes40();  // switch the kept view
+    acc.set_high(raw);
+    acc.set_low(raw);
+    EXPECT_EQ(acc.high(), raw) << forty;
+    EXPECT_EQ(acc.low(), raw) << forty;
+    // Bytes 9F AC B9 C6 D3 E0 ED FA ...: 20-bit lane 1 = bits [39:20], 40-bit lane 4 = QACC_H [39:0].
+    EXPECT_EQ(static_cast<std::uint32_t>(acc.lane20(1)) & 0xFFFFFu, 0xD3C6Bu) << forty;
+    EXPECT_EQ(static_cast<std::uint64_t>(acc.lane40(4)) & 0xFFFFFFFFFFu, 0xD3C6B9AC9Fu) << forty;
+    EXPECT_EQ(acc.word(false, 1), 0xFAEDE0D3u) << forty;
+  }
+}
+
 }  // namespace
 }  // namespace pietune::emu::testing
