@@ -75,8 +75,8 @@ def q_def_stage(m, name):
 def q_use_stage(m, name):
     if m == "st.qr":
         return 2  # measured: ST.QR reads its data at M (HW-T)
-    if m.startswith("ee.vld.l.64") or m.startswith("ee.vld.h.64") or m == "ee.ldxq.32":
-        return 2  # partial write merges into the old value at M [INF]
+    if name == "qu" and (m.startswith("ee.vld.l.64") or m.startswith("ee.vld.h.64") or m == "ee.ldxq.32"):
+        return 2  # partial write merges into the old value at M [INF]; LDXQ's index qs is read at E (TRM)
     return 1
 
 
