@@ -36,5 +36,6 @@ void register_inspect_command(CLI::App& app);
 void register_time_command(CLI::App& app);
 void register_calibrate_command(CLI::App& app);
 void register_emu_command(CLI::App& app);
+void register_run_command(CLI::App& app);
 
 }  // namespace pietune::tuner::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   cli::register_time_command(app);
   cli::register_calibrate_command(app);
   cli::register_emu_command(app);
+  cli::register_run_command(app);
 
   try {
     return cli::parse_and_run(app, argc, argv);

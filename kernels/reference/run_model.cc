@@ -1,0 +1,91 @@
+// Graph walk for run_model: tensors by id, constants from their descriptions, one layer at a time.
+#include "kernels/reference/run_model.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "kernels/reference/layer_tensors.h"
+#include "kernels/reference/run_layer.h"
+
+namespace pietune::kernels::reference {
+namespace {
+
+// The description of tensor `id` as a layer input (consumer) or output (producer), or null.
+const TensorDesc* find_tensor(const Model& model, int id, bool as_output) {
+  for (const Layer& layer : model.layers) {
+    for (const TensorDesc& t : as_output ? layer.outputs : layer.inputs) {
+      if (t.id == id) return &t;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<TensorDesc> graph_tensors(const Model& model, const std::vector<int>& ids, bool outputs) {
+  if (model.input_ids.empty()) throw InputError("no graph inputs (a JSON layer file has no graph)");
+  std::vector<TensorDesc> descs;
+  for (int id : ids) {
+    const TensorDesc* t = find_tensor(model, id, outputs);
+    if (!t && outputs) t = find_tensor(model, id, false);  // a graph input passed straight through
+    if (!t) {
+      throw InputError(fmt::format("graph {} tensor {}: {}", outputs ? "output" : "input", id,
+                                   outputs ? "not produced by any layer" : "not used by any layer"));
+    }
+    descs.push_back(*t);
+  }
+  return descs;
+}
+
+}  // namespace
+
+std::vector<TensorDesc> model_inputs(const Model& model) { return graph_tensors(model, model.input_ids, false); }
+
+std::vector<TensorDesc> model_outputs(const Model& model) { return graph_tensors(model, model.output_ids, true); }
+
+void check_model_supported(const Model& model) {
+  for (const Layer& layer : model.layers) check_reference_supported(layer);
+}
+
+std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs, RoundingMode rounding,
+                              const LayerObserver& observer) {
+  check_model_supported(model);
+  const std::vector<TensorDesc> input_descs = model_inputs(model);
+  if (inputs.size() != input_descs.size()) {
+    throw InputError(fmt::format("{} input tensors given, the model has {}", inputs.size(), input_descs.size()));
+  }
+  std::map<int, Tensor> values;  // by tensor id
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    check_runtime_tensor(input_descs[i], inputs[i], fmt::format("input {}", i).c_str());
+    values.insert_or_assign(model.input_ids[i], inputs[i]);
+  }
+
+  for (const Layer& layer : model.layers) {
+    std::vector<Tensor> layer_inputs;
+    for (std::size_t i = 0; i < layer.inputs.size(); ++i) {
+      const TensorDesc& desc = layer.inputs[i];
+      const std::string role = fmt::format("input {}", i);
+      if (const auto it = values.find(desc.id); desc.id >= 0 && it != values.end()) {
+        layer_inputs.push_back(it->second);
+      } else if (desc.data) {
+        layer_inputs.push_back(with_layer_context(layer, [&] { return constant_tensor(desc, role.c_str()); }));
+      } else {
+        throw InputError(fmt::format("{}: {}: tensor {} is neither a graph input, a constant nor an earlier "
+                                     "layer's output",
+                                     layer_label(layer), role, desc.id));
+      }
+    }
+    std::vector<Tensor> outputs = run_layer(layer, layer_inputs, rounding);
+    if (observer) observer(layer, outputs);
+    for (std::size_t j = 0; j < outputs.size(); ++j) values.insert_or_assign(layer.outputs[j].id, std::move(outputs[j]));
+  }
+
+  std::vector<Tensor> results;
+  for (int id : model.output_ids) {
+    const auto it = values.find(id);
+    if (it == values.end()) throw InputError(fmt::format("graph output tensor {}: not produced by any layer", id));
+    results.push_back(it->second);
+  }
+  return results;
+}
+
+}  // namespace pietune::kernels::reference

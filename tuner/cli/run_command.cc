@@ -1,0 +1,169 @@
+// `pietune run MODEL (--input IN.bin | --random-input SEED) --output OUT.bin [--single-rounding]`:
+// runs a whole model with the bit-exact reference ops and writes the raw output bytes.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "kernels/reference/run_model.h"
+#include "model/support/error.h"
+#include "tuner/cli/command.h"
+#include "tuner/model_loader.h"
+
+namespace pietune::tuner::cli {
+namespace {
+
+namespace ref = kernels::reference;
+
+struct RunOptions {
+  std::string model;
+  std::string input;
+  std::uint64_t seed = 0;
+  CLI::Option* random_input = nullptr;  // --random-input, to tell "given" from the default
+  std::string output;
+  bool single_rounding = false;
+};
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open input file");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The graph inputs from IN.bin: the raw little-endian bytes of every input tensor, in graph order.
+std::vector<ref::Tensor> inputs_from_file(const std::string& path, const std::vector<kernels::TensorDesc>& descs) {
+  const std::vector<std::uint8_t> bytes = read_bytes(path);
+  std::int64_t needed = 0;
+  for (const kernels::TensorDesc& d : descs) needed += d.size_bytes();
+  if (static_cast<std::int64_t>(bytes.size()) != needed) {
+    std::string what;
+    for (const kernels::TensorDesc& d : descs) {
+      what += fmt::format("{}{} {}", what.empty() ? "" : " + ", kernels::shape_to_string(d.shape), kernels::to_string(d.type));
+    }
+    throw InputError(fmt::format("{}: {} bytes, the model input {} needs {}", path, bytes.size(), what, needed));
+  }
+  std::vector<ref::Tensor> tensors;
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < descs.size(); ++i) {
+    const auto size = static_cast<std::size_t>(descs[i].size_bytes());
+    const std::span<const std::uint8_t> part(bytes.data() + offset, size);
+    tensors.push_back(ref::Tensor::from_bytes(descs[i].type, descs[i].shape, part, fmt::format("{}: input {}", path, i)));
+    offset += size;
+  }
+  return tensors;
+}
+
+// Seeded, platform-independent random inputs: integers uniform over their type's range (the top
+// bits of mt19937 draws), float32 uniform in [-1, 1).
+std::vector<ref::Tensor> random_inputs(std::uint64_t seed, const std::vector<kernels::TensorDesc>& descs) {
+  std::mt19937 engine(static_cast<std::mt19937::result_type>(seed ^ (seed >> 32)));
+  std::vector<ref::Tensor> tensors;
+  for (const kernels::TensorDesc& d : descs) {
+    if (!ref::is_tensor_type(d.type)) {
+      throw InputError(fmt::format("input tensor {}: element type {} not supported", d.id, kernels::to_string(d.type)));
+    }
+    ref::Tensor t = ref::Tensor::zeros(d.type, d.shape);
+    switch (d.type) {
+      case kernels::ElementType::kInt8:
+        for (std::int8_t& v : t.int8()) v = static_cast<std::int8_t>(engine() >> 24);
+        break;
+      case kernels::ElementType::kInt16:
+        for (std::int16_t& v : t.int16()) v = static_cast<std::int16_t>(engine() >> 16);
+        break;
+      case kernels::ElementType::kInt32:
+        for (std::int32_t& v : t.int32()) v = static_cast<std::int32_t>(engine());
+        break;
+      default:
+        for (float& v : t.float32()) v = static_cast<float>(engine() >> 8) / 8388608.0f - 1.0f;
+        break;
+    }
+    tensors.push_back(std::move(t));
+  }
+  return tensors;
+}
+
+std::string describe(const std::vector<ref::Tensor>& tensors) {
+  std::string text;
+  for (const ref::Tensor& t : tensors) {
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", kernels::shape_to_string(t.shape()), kernels::to_string(t.type()));
+  }
+  return text;
+}
+
+int run_run(const RunOptions& options) {
+  const std::optional<std::uint64_t> random_seed =
+      options.random_input->count() > 0 ? std::optional<std::uint64_t>(options.seed) : std::nullopt;
+  if (options.input.empty() == !random_seed.has_value()) {
+    throw InputError("run: give exactly one of --input IN.bin and --random-input SEED");
+  }
+  const kernels::Model model = load_model(options.model);
+  const ref::RoundingMode rounding = options.single_rounding ? ref::RoundingMode::kSingle : ref::RoundingMode::kDouble;
+  std::vector<ref::Tensor> inputs;
+  try {
+    ref::check_model_supported(model);
+    const std::vector<kernels::TensorDesc> descs = ref::model_inputs(model);
+    inputs = random_seed ? random_inputs(*random_seed, descs) : inputs_from_file(options.input, descs);
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    // Errors about IN.bin already start with its path.
+    if (!options.input.empty() && message.rfind(options.input + ":", 0) == 0) throw;
+    throw InputError(options.model + ": " + message);
+  }
+
+  // Open the output before running, so that a bad path fails first; leave no file on failure.
+  std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
+  if (!out) throw InputError(options.output + ": cannot write output file");
+  std::vector<ref::Tensor> outputs;
+  try {
+    outputs = ref::run_model(model, inputs, rounding);
+  } catch (const InputError& e) {
+    out.close();
+    std::error_code ignored;
+    std::filesystem::remove(options.output, ignored);
+    throw InputError(options.model + ": " + e.what());
+  }
+  std::int64_t written = 0;
+  for (const ref::Tensor& t : outputs) {
+    const std::vector<std::uint8_t> bytes = t.to_bytes();
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    written += static_cast<std::int64_t>(bytes.size());
+  }
+  out.flush();
+  if (!out) throw InputError(options.output + ": cannot write output file");
+
+  const std::string source = random_seed ? fmt::format("random seed {}", *random_seed) : options.input;
+  std::printf("%s\n", fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)", model.name,
+                                  model.layers.size(), ref::to_string(rounding), describe(inputs), source,
+                                  describe(outputs), options.output, written)
+                          .c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command = add_command(app, "run",
+                                  "Run a whole model with the bit-exact reference ops (TFLite Micro int8 semantics) "
+                                  "on an input file or seeded random input; write the raw output bytes",
+                                  [options] { return run_run(*options); });
+  command->add_option("MODEL", options->model, "a .tflite model")->required();
+  command->add_option("--input", options->input, "raw bytes of the model input tensor (int8: one byte per element)");
+  options->random_input =
+      command->add_option("--random-input", options->seed, "seed for a deterministic random input");
+  command->add_option("--output", options->output, "write the raw bytes of the model output here")->required();
+  command->add_flag("--single-rounding", options->single_rounding,
+                    "requantize with single rounding (a TFLITE_SINGLE_ROUNDING build) instead of TFLM's default "
+                    "double rounding");
+}
+
+}  // namespace pietune::tuner::cli
