@@ -1,0 +1,89 @@
+// Geometry, common legality rules and constant data for the family generators.
+#include "kernels/families/family_support.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "kernels/codegen/requant_scalar.h"
+#include "kernels/reference/layer_tensors.h"
+#include "model/support/error.h"
+
+namespace pietune::kernels::families {
+
+ConvGeometry conv_geometry(const Layer& layer) {
+  ConvGeometry g;
+  const auto& in = layer.input().shape;
+  const auto& out = layer.output().shape;
+  PIETUNE_CHECK(in.size() == 4 && out.size() == 4) << "conv geometry of a non-4D layer";
+  g.batches = in[0];
+  g.in_h = in[1];
+  g.in_w = in[2];
+  g.in_c = in[3];
+  g.out_h = out[1];
+  g.out_w = out[2];
+  g.out_c = out[3];
+  const LayerOptions& o = layer.options;
+  g.kernel_h = o.filter_h;
+  g.kernel_w = o.filter_w;
+  g.stride_h = o.stride_h;
+  g.stride_w = o.stride_w;
+  g.dilation_h = o.dilation_h;
+  g.dilation_w = o.dilation_w;
+  g.top = o.pads.top;
+  g.left = o.pads.left;
+  const auto reach = [](int out_size, int stride, int kernel, int dilation, int before, int in_size) {
+    const std::int64_t last = std::int64_t{out_size - 1} * stride + std::int64_t{kernel - 1} * dilation + 1;
+    return static_cast<int>(std::max<std::int64_t>(0, last - before - in_size));
+  };
+  g.bottom = reach(g.out_h, g.stride_h, g.kernel_h, g.dilation_h, g.top, g.in_h);
+  g.right = reach(g.out_w, g.stride_w, g.kernel_w, g.dilation_w, g.left, g.in_w);
+  return g;
+}
+
+std::optional<Rejection> check_types(const Layer& layer) {
+  const auto bad = [](const char* role, ElementType type, const char* want) {
+    return Rejection{"types", fmt::format("{} type {}: the kernels take {}", role, to_string(type), want)};
+  };
+  if (layer.input().type != ElementType::kInt8) return bad("input", layer.input().type, "int8");
+  if (layer.output().type != ElementType::kInt8) return bad("output", layer.output().type, "int8");
+  if (!layer.weights) return Rejection{"types", "no weights tensor"};
+  if (layer.weights->type != ElementType::kInt8) return bad("weights", layer.weights->type, "int8");
+  if (layer.bias && layer.bias->type != ElementType::kInt32) return bad("bias", layer.bias->type, "int32");
+  return std::nullopt;
+}
+
+std::optional<Rejection> check_shift_range(const reference::ChannelQuantization& q) {
+  const std::string problem = codegen::requant_shift_problem(q);
+  if (problem.empty()) return std::nullopt;
+  return Rejection{"shift_range", problem + ": the scalar epilogue shifts by 0..31"};
+}
+
+std::vector<std::int8_t> weights_int8(const Layer& layer) {
+  const reference::Tensor w = reference::with_layer_context(layer, [&] { return reference::weight_values(layer); });
+  return {w.int8().begin(), w.int8().end()};
+}
+
+std::vector<std::int32_t> bias_int32(const Layer& layer, std::int64_t channels) {
+  return reference::with_layer_context(layer, [&] { return reference::bias_values(layer, channels); });
+}
+
+void append_int32(std::vector<std::uint8_t>& out, std::int32_t value) {
+  const auto u = static_cast<std::uint32_t>(value);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(u >> (8 * i)));
+}
+
+model::Program single_function_program(model::Function function) {
+  model::Program program;
+  function.align_bytes = 4;
+  program.functions.push_back(std::move(function));
+  return program;
+}
+
+std::optional<Rejection> check_scratch(std::int64_t bytes, const char* what) {
+  if (bytes <= kMaxScratchBytes) return std::nullopt;
+  return Rejection{"scratch", fmt::format("{} needs {} bytes of scratch, more than the {}-byte limit", what, bytes,
+                                          kMaxScratchBytes)};
+}
+
+}  // namespace pietune::kernels::families

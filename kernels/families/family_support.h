@@ -1,0 +1,63 @@
+// What the family generators share: layer geometry, the common legality rules, constant data
+// taken from the layer through the reference API, and the parameter domains.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kernels/layer.h"
+#include "kernels/reference/channel_quantization.h"
+#include "kernels/registry.h"
+#include "kernels/variant.h"
+
+namespace pietune::kernels::families {
+
+// Spatial geometry of a CONV_2D / DEPTHWISE_CONV_2D layer. bottom/right are the border the taps
+// actually reach past the image ((out - 1) * stride + (k - 1) * dilation + 1 - top - in, at
+// least 0), which may be less than the TFLite pad amounts of a VALID layer with leftover pixels.
+struct ConvGeometry {
+  int batches = 1, in_h = 0, in_w = 0, in_c = 0;
+  int out_h = 0, out_w = 0, out_c = 0;
+  int kernel_h = 0, kernel_w = 0, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int top = 0, left = 0, bottom = 0, right = 0;
+
+  bool needs_border() const { return top + left + bottom + right > 0; }
+  std::int64_t taps() const { return std::int64_t{kernel_h} * kernel_w; }
+};
+
+ConvGeometry conv_geometry(const Layer& layer);
+
+// Rule "types": int8 input, output and weights, int32 bias (or none), weights present.
+std::optional<Rejection> check_types(const Layer& layer);
+// Rule "shift_range": every multiplier shift inside the scalar epilogue's -31..31.
+std::optional<Rejection> check_shift_range(const reference::ChannelQuantization& q);
+
+// The layer's weights as int8 and bias as int32 (zeros when absent), from its constant data
+// (InputError "...: weights: no constant data" when absent).
+std::vector<std::int8_t> weights_int8(const Layer& layer);
+std::vector<std::int32_t> bias_int32(const Layer& layer, std::int64_t channels);
+
+// Appends the little-endian bytes of an int32.
+void append_int32(std::vector<std::uint8_t>& out, std::int32_t value);
+
+inline std::int64_t round_up(std::int64_t value, std::int64_t step) { return (value + step - 1) / step * step; }
+
+// A one-function Program named `symbol`.
+model::Program single_function_program(model::Function function);
+
+// Largest scratch buffer a generated kernel may ask for (it must fit in PSRAM next to the tensors).
+inline constexpr std::int64_t kMaxScratchBytes = std::int64_t{8} << 20;
+std::optional<Rejection> check_scratch(std::int64_t bytes, const char* what);
+
+// Parameter domains shared by the families.
+inline constexpr ParamValue kOne[] = {number_value(1)};
+inline constexpr ParamValue kSixteen[] = {number_value(16)};
+inline constexpr ParamValue kUnrolls[] = {number_value(1), number_value(2), number_value(4)};
+inline constexpr ParamValue kScalarEpilogue[] = {word_value("rqscalar")};
+inline constexpr std::string_view kEpilogueMeaning =
+    "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh)";
+
+}  // namespace pietune::kernels::families

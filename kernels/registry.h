@@ -1,0 +1,75 @@
+// The registry of variant families: one FamilySpec row per family (kernels/registry.cc), the only
+// list of families anywhere. Enumeration, verification, the CLI, tests and benchmarks all iterate
+// all_families(); adding a family is adding a row.
+//
+// A family generates, for a layer and a Variant of its parameters, one PIE function
+//   pietune_<variant name>(a2 = input, a3 = output, a4 = call block)
+// entered like a C call8. The call block is an array of 32-bit words in SRAM:
+//   word i, i < constants.size():  address of GeneratedKernel::constants[i] (16-byte aligned)
+//   word constants.size():          address of the scratch buffer (16-byte aligned; 0 if
+//                                   scratch_bytes == 0)
+// so every family is called the same way and the caller places the buffers where it likes
+// (constants in flash or SRAM, scratch in SRAM or PSRAM). The input and output are the layer's
+// tensors in their natural layout (NHWC, or [batches, depth] for FULLY_CONNECTED), at addresses
+// aligned to input_align_bytes / output_align_bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/layer.h"
+#include "kernels/variant.h"
+#include "model/ir/program.h"
+
+namespace pietune::kernels {
+
+// A constant buffer prepared at emit time (re-laid-out weights, folded bias, requantization
+// tables), placed by the caller at a 16-byte aligned address.
+struct ConstantBuffer {
+  std::string name;  // "weights", "channel_params", ...
+  std::vector<std::uint8_t> bytes;
+};
+
+struct GeneratedKernel {
+  model::Program program;  // one function, named `symbol`
+  std::string symbol;      // "pietune_" + variant name
+  std::vector<ConstantBuffer> constants;
+  std::uint32_t scratch_bytes = 0;
+  std::uint32_t input_align_bytes = 1;
+  std::uint32_t output_align_bytes = 1;
+
+  // Bytes of the call block: one word per constant buffer plus the scratch word.
+  std::uint32_t call_block_bytes() const { return 4 * static_cast<std::uint32_t>(constants.size() + 1); }
+};
+
+using CandidatesFn = std::vector<std::vector<ParamValue>> (*)(const Layer& layer);
+using LegalFn = std::optional<Rejection> (*)(const Layer& layer, const Variant& variant);
+using GenerateFn = GeneratedKernel (*)(const Layer& layer, const Variant& variant);
+
+struct FamilySpec {
+  std::string_view name;     // "conv_accx": the Variant::family key
+  OpKind op = OpKind::kUnsupported;
+  int version = 1;           // bump when the generated code changes (costdb keys include it)
+  std::string_view prefix;   // "<op>_qs8_<dataflow>", the start of every variant name
+  std::string_view summary;  // one line: the dataflow
+  std::span<const ParamSpec> params;  // in name order; every role but kTile exactly once
+  // Candidate values per parameter for one layer (same order as params, each a subset of the
+  // domain); every combination is a candidate variant. Null: the whole domain.
+  CandidatesFn candidates = nullptr;
+  // nullopt when the variant fits the layer, else the first failing rule with its numbers.
+  // Requires layer.op == op (a bug otherwise).
+  LegalFn legal = nullptr;
+  // The kernel for a legal variant (a bug for an illegal one). Requires the layer's weights and
+  // bias to carry constant data: InputError otherwise.
+  GenerateFn generate = nullptr;
+};
+
+std::span<const FamilySpec> all_families();
+// nullptr for an unknown name.
+const FamilySpec* find_family(std::string_view name);
+
+}  // namespace pietune::kernels

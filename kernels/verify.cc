@@ -1,0 +1,175 @@
+// Emulated run of a generated kernel against the reference op, bit for bit.
+#include "kernels/verify.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "emu_bridge/emulator.h"
+#include "kernels/reference/run_layer.h"
+#include "kernels/reference/tensor.h"
+#include "model/support/error.h"
+
+namespace pietune::kernels {
+namespace {
+
+constexpr std::uint32_t kCallBlockAddr = emu::kSramBase;
+constexpr std::uint32_t kSramScratchAddr = emu::kSramBase + 0x1000;
+constexpr std::uint32_t kSramScratchLimit = 256u << 10;
+constexpr std::uint32_t kPsramScratchAddr = emu::kPsramBase + (8u << 20);
+constexpr std::uint32_t kGuardBytes = 16;
+constexpr std::uint8_t kGuardByte = 0xA5;
+
+std::uint32_t align_up(std::uint32_t value, std::uint32_t step) { return (value + step - 1) / step * step; }
+
+std::vector<std::uint8_t> random_int8(std::mt19937_64& rng, std::int64_t count, std::int64_t zero_point) {
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(count));
+  std::uniform_int_distribution<int> value(-128, 127);
+  std::uniform_int_distribution<int> kind(0, 15);
+  for (auto& b : bytes) {
+    const int k = kind(rng);
+    int v = value(rng);
+    if (k == 0) v = -128;
+    if (k == 1) v = 127;
+    if (k == 2) v = static_cast<int>(zero_point);
+    b = static_cast<std::uint8_t>(static_cast<std::int8_t>(v));
+  }
+  return bytes;
+}
+
+void set_data(TensorDesc& t, std::vector<std::uint8_t> bytes) {
+  t.data = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+}
+
+}  // namespace
+
+Layer with_random_constants(const Layer& layer, std::uint64_t seed) {
+  Layer out = layer;
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 0x5eed);
+  if (out.weights && !out.weights->data && out.weights->type == ElementType::kInt8) {
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(out.weights->element_count()));
+    std::uniform_int_distribution<int> value(-127, 127);
+    std::uniform_int_distribution<int> kind(0, 9);
+    for (auto& b : bytes) {
+      const int k = kind(rng);
+      const int v = k == 0 ? -127 : k == 1 ? 127 : value(rng);
+      b = static_cast<std::uint8_t>(static_cast<std::int8_t>(v));
+    }
+    set_data(*out.weights, std::move(bytes));
+  }
+  if (out.bias && !out.bias->data && out.bias->type == ElementType::kInt32) {
+    std::vector<std::uint8_t> bytes;
+    std::uniform_int_distribution<std::int32_t> value(-(1 << 16), 1 << 16);
+    for (std::int64_t i = 0; i < out.bias->element_count(); ++i) {
+      const auto v = static_cast<std::uint32_t>(value(rng));
+      for (int k = 0; k < 4; ++k) bytes.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
+    }
+    set_data(*out.bias, std::move(bytes));
+  }
+  return out;
+}
+
+Verdict verify_variant(const Layer& layer, const Variant& variant, const VerifyOptions& options) {
+  const FamilySpec* family = find_family(variant.family);
+  PIETUNE_CHECK(family) << variant.family;
+  if (family->op != layer.op)
+    throw InputError(fmt::format("{}: family {} is for {}, the layer is {}", variant.name(), family->name,
+                                 to_string(family->op), to_string(layer.op)));
+  if (std::optional<Rejection> r = family->legal(layer, variant))
+    throw InputError(fmt::format("{}: not legal for this layer: {}: {}", variant.name(), r->rule, r->reason));
+  Verdict v = verify_kernel(layer, family->generate(layer, variant), options);
+  v.variant = variant.name();
+  return v;
+}
+
+Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const VerifyOptions& options) {
+  Verdict verdict;
+  verdict.variant = kernel.symbol.starts_with("pietune_") ? kernel.symbol.substr(8) : kernel.symbol;
+  emu::Emulator emulator(kernel.program);
+  emu::Memory& memory = emulator.memory();
+
+  // Constants in flash, the call block and (small) scratch in SRAM.
+  std::vector<std::uint32_t> call_block;
+  std::uint32_t flash = emu::kFlashBase;
+  for (const ConstantBuffer& c : kernel.constants) {
+    memory.load(flash, c.bytes);
+    call_block.push_back(flash);
+    flash = align_up(flash + static_cast<std::uint32_t>(c.bytes.size()) + 64, 16);
+  }
+  std::uint32_t scratch = 0;
+  if (kernel.scratch_bytes > 0)
+    scratch = kernel.scratch_bytes <= kSramScratchLimit ? kSramScratchAddr : kPsramScratchAddr;
+  call_block.push_back(scratch);
+  std::vector<std::uint8_t> block_bytes;
+  for (std::uint32_t w : call_block)
+    for (int k = 0; k < 4; ++k) block_bytes.push_back(static_cast<std::uint8_t>(w >> (8 * k)));
+  memory.load(kCallBlockAddr, block_bytes);
+
+  const TensorDesc& in_desc = layer.input();
+  const TensorDesc& out_desc = layer.output();
+  const auto in_bytes = static_cast<std::uint32_t>(in_desc.size_bytes());
+  const auto out_bytes = static_cast<std::uint32_t>(out_desc.size_bytes());
+  const std::int64_t in_zp = in_desc.quant ? in_desc.quant->zero_point() : 0;
+  static constexpr std::uint32_t kOffsets[] = {0, 3, 7, 13, 1, 9, 15, 5};
+
+  for (int c = 0; c < options.cases; ++c) {
+    std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(c) * 0xD1B54A32D192ED03ull);
+    const std::uint32_t in_offset = kernel.input_align_bytes == 1 ? kOffsets[c % 8] : 0;
+    const std::uint32_t out_offset = kernel.output_align_bytes == 1 ? kOffsets[(c + 3) % 8] : 0;
+    const std::uint32_t in_addr = emu::kPsramBase + 64 + in_offset;
+    const std::uint32_t out_addr = align_up(in_addr + in_bytes + 64, 16) + out_offset;
+
+    const std::vector<std::uint8_t> input = random_int8(rng, in_bytes, in_zp);
+    memory.load(in_addr, input);
+    std::vector<std::uint8_t> fill(out_bytes + 2 * kGuardBytes, kGuardByte);
+    for (std::uint32_t i = 0; i < out_bytes; ++i) fill[kGuardBytes + i] = static_cast<std::uint8_t>(0x5A + 37 * c + i);
+    memory.load(out_addr - kGuardBytes, fill);
+
+    try {
+      const emu::RunResult run = emulator.call(kernel.symbol, {in_addr, out_addr, kCallBlockAddr});
+      verdict.instructions = run.instructions;
+    } catch (const emu::EmuFault& fault) {
+      verdict.fault = fault.what();
+      break;
+    }
+    ++verdict.cases;
+
+    const reference::Tensor in_tensor =
+        reference::Tensor::from_bytes(ElementType::kInt8, in_desc.shape, input, "input");
+    const std::vector<reference::Tensor> expected = reference::run_layer(layer, std::span(&in_tensor, 1));
+    const std::span<const std::int8_t> want = expected.at(0).int8();
+    const std::vector<std::uint8_t> got = memory.dump(out_addr - kGuardBytes, out_bytes + 2 * kGuardBytes);
+    for (std::uint32_t i = 0; i < kGuardBytes; ++i) {
+      verdict.guard_writes += got[i] != kGuardByte;
+      verdict.guard_writes += got[kGuardBytes + out_bytes + i] != kGuardByte;
+    }
+    const std::int64_t channels = out_desc.shape.empty() ? 1 : out_desc.shape.back();
+    for (std::uint32_t i = 0; i < out_bytes; ++i) {
+      const int actual = static_cast<std::int8_t>(got[kGuardBytes + i]);
+      const int wanted = want[i];
+      ++verdict.outputs;
+      if (actual == wanted) continue;
+      ++verdict.mismatches;
+      verdict.max_abs_diff = std::max(verdict.max_abs_diff, std::abs(actual - wanted));
+      if (!verdict.first) {
+        Mismatch m{.case_index = c, .expected = wanted, .actual = actual};
+        m.c = i % channels;
+        std::int64_t rest = i / channels;
+        if (out_desc.shape.size() == 4) {
+          m.x = rest % out_desc.shape[2];
+          rest /= out_desc.shape[2];
+          m.y = rest % out_desc.shape[1];
+          rest /= out_desc.shape[1];
+        }
+        m.n = rest;
+        verdict.first = m;
+      }
+    }
+  }
+  return verdict;
+}
+
+}  // namespace pietune::kernels

@@ -1,0 +1,61 @@
+// Proof of exactness: runs a generated kernel in the emulator on seeded random inputs and compares
+// every output byte with the reference op (kernels/reference, TFLM double rounding).
+//
+//   Verdict v = verify_variant(layer, variant, {.cases = 10, .seed = 7});
+//   if (!v.passed()) ... v.first->expected, v.first->actual at (n, y, x, c)
+//
+// Placement in the emulator (each case): the call block in SRAM; constants in flash; the input
+// and output in PSRAM, at 16-byte aligned addresses plus, for kernels that accept any alignment,
+// an offset that changes from case to case (0, 3, 7, 13, ...); the scratch in SRAM when it fits
+// (256 KB), else in PSRAM. 16 guard bytes around the output must stay untouched. The output is
+// pre-filled with a pattern that changes per case, so an output never written is caught.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kernels/layer.h"
+#include "kernels/registry.h"
+#include "kernels/variant.h"
+
+namespace pietune::kernels {
+
+struct Mismatch {
+  int case_index = 0;
+  std::int64_t n = 0, y = 0, x = 0, c = 0;  // output coordinates (FULLY_CONNECTED: (batch, 0, 0, unit))
+  int expected = 0;
+  int actual = 0;
+};
+
+struct Verdict {
+  std::string variant;              // the variant name
+  int cases = 0;
+  std::int64_t outputs = 0;         // output values compared (all cases)
+  std::int64_t mismatches = 0;
+  int max_abs_diff = 0;
+  std::optional<Mismatch> first;
+  std::int64_t guard_writes = 0;    // bytes written outside the output (all cases)
+  std::optional<std::string> fault; // the emulator stopped (EmuFault message); remaining cases not run
+  std::uint64_t instructions = 0;   // executed in the last case
+
+  bool passed() const { return mismatches == 0 && guard_writes == 0 && !fault; }
+};
+
+struct VerifyOptions {
+  int cases = 4;
+  std::uint64_t seed = 1;
+};
+
+// The layer with random constant data where it has none (int8 weights in [-127, 127] with some
+// at the extremes, int32 bias in [-2^16, 2^16]), seeded; data already present is kept.
+Layer with_random_constants(const Layer& layer, std::uint64_t seed);
+
+// Runs `variant` (which must be legal for `layer`: InputError with the rejection otherwise) on
+// options.cases random inputs. The layer must carry constant data (with_random_constants).
+Verdict verify_variant(const Layer& layer, const Variant& variant, const VerifyOptions& options);
+
+// Runs an already generated kernel: the part of verify_variant after generation.
+Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const VerifyOptions& options);
+
+}  // namespace pietune::kernels
