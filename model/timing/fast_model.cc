@@ -95,23 +95,23 @@ class Simulator {
   }
 
   void run(const std::vector<Node>& nodes) {
-    for (const Node& node : nodes) {
-      switch (node.kind) {
-        case Node::Kind::kInsn: issue(node.insn, false, false); break;
-        case Node::Kind::kZeroOverheadLoop: {
-          const bool skipped = node.trips <= 0;
-          issue(node.insn, skipped, false);
-          iterate(node, node.trips);
-          break;
-        }
-        case Node::Kind::kBranchLoop: iterate(node, node.trips); break;
-      }
-    }
+    for (const Node& node : nodes) run_node(node);
   }
 
   const Traffic& traffic() const { return traffic_; }
 
  private:
+  void run_node(const Node& node) {
+    switch (node.kind) {
+      case Node::Kind::kInsn: issue(node.insn, false, false); break;
+      case Node::Kind::kZeroOverheadLoop:
+        issue(node.insn, node.trips <= 0, false);  // LOOPNEZ/LOOPGTZ skip an empty loop
+        iterate(node, node.trips);
+        break;
+      case Node::Kind::kBranchLoop: iterate(node, node.trips); break;
+    }
+  }
+
   void body(const Node& loop, bool last) {
     if (loop.kind == Node::Kind::kBranchLoop) {
       run(loop.body);
@@ -124,7 +124,7 @@ class Simulator {
       if (i + 1 == loop.body.size() && n.kind == Node::Kind::kInsn) {
         issue(n.insn, false, !last);
       } else {
-        run({n});
+        run_node(n);
       }
     }
   }

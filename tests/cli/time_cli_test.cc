@@ -47,6 +47,11 @@ TEST(TimeCli, BadInputExitsTwoWithOneLine) {
   CliResult symbol = run_pietune({"time", kCopies, "--entry", "not_there"});
   EXPECT_EQ(symbol.exit_code, 2);
   EXPECT_NE(symbol.err.find("not_there"), std::string::npos) << symbol.err;
+  const auto bad_state = std::filesystem::temp_directory_path() / "pietune_bad_time_state.json";
+  std::ofstream(bad_state) << R"({"ar": {"a2": 1}, "warp": 9})";
+  CliResult state = run_pietune({"time", kCopies, "--entry", "copy_pie_32", "--state", bad_state.string()});
+  EXPECT_EQ(state.exit_code, 2);
+  EXPECT_NE(state.err.find("warp"), std::string::npos) << state.err;
   const auto bad_machine = std::filesystem::temp_directory_path() / "pietune_bad_machine.json";
   std::ofstream(bad_machine) << R"({"name": "x", "parameters": {}})";
   CliResult machine = run_pietune({"time", kCopies, "--entry", "copy_pie_32", "--machine", bad_machine.string()});
