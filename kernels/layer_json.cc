@@ -4,7 +4,7 @@
 namespace pietune::kernels {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys keep the order they are written in
 
 json tensor_to_json(const TensorDesc& t) {
   json j = json::object();

@@ -1,7 +1,7 @@
 // JSON form of a Layer and of a list of layers (the `pietune inspect --json` output and the JSON
 // layer file format, documented in README.md "JSON layer format").
 //
-// One layer:
+// One layer (keys are written in this order):
 //   {"index": 0, "op": "DEPTHWISE_CONV_2D", "op_name": "DEPTHWISE_CONV_2D",
 //    "inputs":  [{"name": "input", "id": 88, "shape": [1, 96, 96, 1], "type": "int8",
 //                 "quantization": {"scales": [0.0039], "zero_points": [-128]}}],
@@ -27,19 +27,19 @@
 
 namespace pietune::kernels {
 
-nlohmann::json layer_to_json(const Layer& layer);
-nlohmann::json layers_to_json(const std::vector<Layer>& layers);
+nlohmann::ordered_json layer_to_json(const Layer& layer);
+nlohmann::ordered_json layers_to_json(const std::vector<Layer>& layers);
 // layers_to_json as indented text; bytes of names that are not UTF-8 are replaced, never thrown on.
 std::string layers_to_json_text(const std::vector<Layer>& layers);
 
 // One layer from its JSON form, completed and checked (complete_layer). `position` is the index
 // used when the object has no "index". Throws pietune::InputError "<what>: <value>", e.g.
 // "inputs[0].shape: dimension 1 is -3" or "options.padding: unknown padding 'SAMEE'".
-Layer layer_from_json(const nlohmann::json& json, int position);
+Layer layer_from_json(const nlohmann::ordered_json& json, int position);
 
 // The layers of a document: an array of layer objects or a single layer object. Throws
 // pietune::InputError "<where>: layer N: <what>: <value>".
-std::vector<Layer> layers_from_json(const nlohmann::json& document, std::string_view where);
+std::vector<Layer> layers_from_json(const nlohmann::ordered_json& document, std::string_view where);
 
 // A JSON layer file's text as a Model named after `file_name` (its stem); errors name the file:
 // "<file_name>: invalid JSON: parse error at line 3, column 5: ...", "<file_name>: layer 2: ...".

@@ -16,7 +16,7 @@
 namespace pietune::kernels {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys keep the order they are written in
 
 template <typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {

@@ -12,7 +12,7 @@
 namespace pietune::kernels {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys keep the order they are written in
 using testing::completed;
 
 std::string parse_error(std::string_view text, std::string_view file = "layers.json") {
@@ -66,28 +66,33 @@ TEST(LayerJsonTest, RoundTripsLayers) {
   EXPECT_EQ(layers_from_json(json::parse(layers_to_json_text(layers)), "text").size(), layers.size());
 }
 
-// The example of README.md "JSON layer format": derived options left out are filled in.
-constexpr const char* kReadmeExample = R"([
-  {
-    "op": "DEPTHWISE_CONV_2D",
-    "inputs":  [{"shape": [1, 96, 96, 1], "type": "int8",
-                 "quantization": {"scales": [0.0078431377], "zero_points": [-1]}}],
-    "weights": {"shape": [1, 3, 3, 8], "type": "int8", "constant": true,
-                "quantization": {"scales": [0.016, 0.027, 0.003, 0.01, 0.02, 0.03, 0.04, 0.05],
-                                 "quantized_dimension": 3}},
-    "bias":    {"shape": [8], "type": "int32", "constant": true},
-    "outputs": [{"shape": [1, 48, 48, 8], "type": "int8",
-                 "quantization": {"scales": [0.0235294122], "zero_points": [-128]}}],
-    "options": {"stride": [2, 2], "padding": "SAME", "activation": {"kind": "RELU6"}}
-  }
-])";
+// The example of README.md "JSON layer format", verbatim.
+constexpr const char* kReadmeExample = R"(
+{
+  "index": 0,
+  "op": "DEPTHWISE_CONV_2D",
+  "op_name": "DEPTHWISE_CONV_2D",
+  "inputs":  [{"name": "input", "id": 88, "shape": [1, 96, 96, 1], "type": "int8",
+               "quantization": {"scales": [0.0078431377], "zero_points": [-1]}}],
+  "weights": {"shape": [1, 3, 3, 8], "type": "int8", "constant": true,
+              "quantization": {"scales": [0.016, 0.027, 0.003, 0.01, 0.02, 0.03, 0.04, 0.05],
+                               "zero_points": [0, 0, 0, 0, 0, 0, 0, 0], "quantized_dimension": 3}},
+  "bias":    {"shape": [8], "type": "int32", "constant": true},
+  "outputs": [{"shape": [1, 48, 48, 8], "type": "int8",
+               "quantization": {"scales": [0.0235294122], "zero_points": [-128]}}],
+  "options": {"stride": [2, 2], "padding": "SAME", "pads": {"top": 0, "bottom": 1, "left": 0, "right": 1},
+              "dilation": [1, 1], "filter": [3, 3], "depth_multiplier": 8,
+              "activation": {"kind": "RELU6", "min": -128, "max": 127}}
+}
+)";
 
 TEST(LayerJsonTest, ParsesTheDocumentedFormat) {
-  const Model m = parse_layer_file(kReadmeExample, "dir/first_layer.json");
+  const Model m = parse_layer_file(kReadmeExample, "dir/first_layer.json");  // one layer object
   EXPECT_EQ(m.name, "first_layer");
   ASSERT_EQ(m.layers.size(), 1u);
   const Layer& l = m.layers[0];
   EXPECT_EQ(l.index, 0);
+  EXPECT_EQ(l.inputs[0].id, 88);
   EXPECT_EQ(l.op, OpKind::kDepthwiseConv2d);
   EXPECT_EQ(l.op_name, "DEPTHWISE_CONV_2D");
   EXPECT_EQ(l.options.filter_h, 3);

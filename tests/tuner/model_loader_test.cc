@@ -65,7 +65,7 @@ TEST_F(ModelLoaderTest, EveryBundledModelRoundTripsThroughJson) {
     if (entry.path().extension() != ".tflite") continue;
     SCOPED_TRACE(entry.path().filename().string());
     const kernels::Model original = load_model(entry.path().string());
-    const nlohmann::json j = kernels::layers_to_json(original.layers);
+    const nlohmann::ordered_json j = kernels::layers_to_json(original.layers);
     const std::vector<kernels::Layer> back = kernels::layers_from_json(j, "round trip");
     ASSERT_EQ(back.size(), original.layers.size());
     for (std::size_t i = 0; i < back.size(); ++i) {
