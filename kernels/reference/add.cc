@@ -33,7 +33,8 @@ std::int8_t AddParams::apply(std::int8_t x1, std::int8_t x2) const {
 }
 
 AddParams add_params(const Layer& layer, RoundingMode rounding) {
-  PIETUNE_CHECK(layer.inputs.size() == 2 && layer.outputs.size() == 1) << layer_label(layer) << " is no binary op";
+  PIETUNE_CHECK(layer.inputs.size() == 2 && layer.outputs.size() == 1)
+      << layer_label(layer) << " is no binary op";
   return with_layer_context(layer, [&] {
     expect_type(layer.inputs[0], ElementType::kInt8, "input 0");
     expect_type(layer.inputs.at(1), ElementType::kInt8, "input 1");
@@ -52,7 +53,8 @@ AddParams add_params(const Layer& layer, RoundingMode rounding) {
     const double twice_max = 2.0 * static_cast<double>(std::max(in1.scale, in2.scale));
     p.input1_multiplier = smaller_than_one(static_cast<double>(in1.scale) / twice_max, rounding, "input 0");
     p.input2_multiplier = smaller_than_one(static_cast<double>(in2.scale) / twice_max, rounding, "input 1");
-    const double real_out = twice_max / (static_cast<double>(1 << p.left_shift) * static_cast<double>(out.scale));
+    const double real_out =
+        twice_max / (static_cast<double>(1 << p.left_shift) * static_cast<double>(out.scale));
     p.output_multiplier = smaller_than_one(real_out, rounding, "output");
     return p;
   });
@@ -69,7 +71,8 @@ Tensor add(const Layer& layer, const Tensor& a, const Tensor& b, RoundingMode ro
     const std::span<const std::int8_t> x2 = b.int8();
     std::vector<std::int8_t> out(static_cast<std::size_t>(shape_element_count(walk.output_shape())));
     walk.for_each([&](std::int64_t o, std::int64_t i1, std::int64_t i2) {
-      out[static_cast<std::size_t>(o)] = p.apply(x1[static_cast<std::size_t>(i1)], x2[static_cast<std::size_t>(i2)]);
+      out[static_cast<std::size_t>(o)] =
+          p.apply(x1[static_cast<std::size_t>(i1)], x2[static_cast<std::size_t>(i2)]);
     });
     return Tensor::from_int8(layer.output().shape, std::move(out));
   });

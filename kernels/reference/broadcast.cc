@@ -34,14 +34,16 @@ std::array<std::int64_t, kMaxBroadcastRank> strides(const std::array<std::int64_
 Shape broadcast_shape(const Shape& a, const Shape& b) {
   const std::size_t rank = std::max(a.size(), b.size());
   if (rank > kMaxBroadcastRank) {
-    throw InputError(fmt::format("rank {} above the {} dimensions of broadcasting ops", rank, kMaxBroadcastRank));
+    throw InputError(
+        fmt::format("rank {} above the {} dimensions of broadcasting ops", rank, kMaxBroadcastRank));
   }
   Shape out(rank);
   for (std::size_t i = 0; i < rank; ++i) {
     const std::int32_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     const std::int32_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
     if (da != db && da != 1 && db != 1) {
-      throw InputError(fmt::format("input shapes {} and {} do not broadcast", shape_to_string(a), shape_to_string(b)));
+      throw InputError(
+          fmt::format("input shapes {} and {} do not broadcast", shape_to_string(a), shape_to_string(b)));
     }
     out[i] = da == 1 ? db : da;
   }

@@ -15,12 +15,9 @@ std::int64_t output_channels(const Layer& layer) {
   const TensorDesc& w = *layer.weights;
   switch (layer.op) {
     case OpKind::kConv2d:
-    case OpKind::kFullyConnected:
-      return w.shape.empty() ? 0 : w.shape.front();
-    case OpKind::kDepthwiseConv2d:
-      return w.shape.size() == 4 ? w.shape[3] : 0;
-    default:
-      break;
+    case OpKind::kFullyConnected: return w.shape.empty() ? 0 : w.shape.front();
+    case OpKind::kDepthwiseConv2d: return w.shape.size() == 4 ? w.shape[3] : 0;
+    default: break;
   }
   PIETUNE_CHECK(false) << "channel_quantization for " << to_string(layer.op);
   return 0;
@@ -46,7 +43,8 @@ ChannelQuantization channel_quantization(const Layer& layer, RoundingMode roundi
     const std::vector<float> filter_scales = weight_scales(*layer.weights);
     const std::int64_t channels = output_channels(layer);
     if (filter_scales.size() != 1 && static_cast<std::int64_t>(filter_scales.size()) != channels) {
-      throw InputError(fmt::format("weights: {} scales for {} output channels", filter_scales.size(), channels));
+      throw InputError(
+          fmt::format("weights: {} scales for {} output channels", filter_scales.size(), channels));
     }
 
     ChannelQuantization q;

@@ -17,7 +17,7 @@ struct ChannelQuantization {
   std::int32_t weights_offset = 0;  // -weights zero point: per-tensor FULLY_CONNECTED only, else 0
   std::int32_t output_offset = 0;   // +output zero point, added after the multiply
   std::vector<QuantizedMultiplier> multipliers;  // one per output channel
-  std::int32_t act_min = -128;      // fused activation clamp (Layer::options.activation)
+  std::int32_t act_min = -128;                   // fused activation clamp (Layer::options.activation)
   std::int32_t act_max = 127;
   RoundingMode rounding = RoundingMode::kDouble;
 

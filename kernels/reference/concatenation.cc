@@ -44,10 +44,18 @@ Tensor concatenation(const Layer& layer, std::span<const Tensor> inputs) {
     Tensor out = Tensor::zeros(layer.output().type, layer.output().shape);
     const int axis = layer.options.axis;
     switch (out.type()) {
-      case ElementType::kInt8: concat<std::int8_t>(inputs, out.int8(), axis, [](const Tensor& t) { return t.int8(); }); break;
-      case ElementType::kInt16: concat<std::int16_t>(inputs, out.int16(), axis, [](const Tensor& t) { return t.int16(); }); break;
-      case ElementType::kInt32: concat<std::int32_t>(inputs, out.int32(), axis, [](const Tensor& t) { return t.int32(); }); break;
-      default: concat<float>(inputs, out.float32(), axis, [](const Tensor& t) { return t.float32(); }); break;
+      case ElementType::kInt8:
+        concat<std::int8_t>(inputs, out.int8(), axis, [](const Tensor& t) { return t.int8(); });
+        break;
+      case ElementType::kInt16:
+        concat<std::int16_t>(inputs, out.int16(), axis, [](const Tensor& t) { return t.int16(); });
+        break;
+      case ElementType::kInt32:
+        concat<std::int32_t>(inputs, out.int32(), axis, [](const Tensor& t) { return t.int32(); });
+        break;
+      default:
+        concat<float>(inputs, out.float32(), axis, [](const Tensor& t) { return t.float32(); });
+        break;
     }
     return out;
   });

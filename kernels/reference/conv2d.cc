@@ -16,7 +16,7 @@ Tensor conv2d_accumulators(const Layer& layer, const Tensor& input) {
     const Tensor weights = weight_values(layer);
 
     const Shape& in_shape = layer.input().shape;    // [N, H, W, Cin]
-    const Shape& w_shape = layer.weights->shape;     // [Cout, KH, KW, Cin_g]
+    const Shape& w_shape = layer.weights->shape;    // [Cout, KH, KW, Cin_g]
     const Shape& out_shape = layer.output().shape;  // [N, OH, OW, Cout]
     const int batches = in_shape[0], in_h = in_shape[1], in_w = in_shape[2], in_c = in_shape[3];
     const int out_c = w_shape[0], k_h = w_shape[1], k_w = w_shape[2], group_c = w_shape[3];
@@ -43,7 +43,8 @@ Tensor conv2d_accumulators(const Layer& layer, const Tensor& input) {
               for (int kx = 0; kx < k_w; ++kx) {
                 const int ix = origin_x + kx * o.dilation_w;
                 if (ix < 0 || ix >= in_w) continue;
-                const std::size_t x_base = ((static_cast<std::size_t>(b) * in_h + iy) * in_w + ix) * in_c + first_in_c;
+                const std::size_t x_base =
+                    ((static_cast<std::size_t>(b) * in_h + iy) * in_w + ix) * in_c + first_in_c;
                 const std::size_t w_base = ((static_cast<std::size_t>(oc) * k_h + ky) * k_w + kx) * group_c;
                 for (int ic = 0; ic < group_c; ++ic) {
                   acc += std::int64_t{w[w_base + ic]} * (std::int64_t{x[x_base + ic]} + input_offset);

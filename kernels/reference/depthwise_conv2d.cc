@@ -16,7 +16,7 @@ Tensor depthwise_conv2d_accumulators(const Layer& layer, const Tensor& input) {
     const Tensor weights = weight_values(layer);
 
     const Shape& in_shape = layer.input().shape;    // [N, H, W, Cin]
-    const Shape& w_shape = layer.weights->shape;     // [1, KH, KW, Cout]
+    const Shape& w_shape = layer.weights->shape;    // [1, KH, KW, Cout]
     const Shape& out_shape = layer.output().shape;  // [N, OH, OW, Cout]
     const int batches = in_shape[0], in_h = in_shape[1], in_w = in_shape[2], in_c = in_shape[3];
     const int k_h = w_shape[1], k_w = w_shape[2], out_c = w_shape[3];

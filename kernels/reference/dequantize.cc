@@ -15,7 +15,8 @@ Tensor dequantize(const Layer& layer, const Tensor& input) {
     const ElementType in_type = layer.input().type;
     if ((in_type != ElementType::kInt8 && in_type != ElementType::kInt16) ||
         layer.output().type != ElementType::kFloat32) {
-      throw InputError(fmt::format("{} to {} not supported", to_string(in_type), to_string(layer.output().type)));
+      throw InputError(
+          fmt::format("{} to {} not supported", to_string(in_type), to_string(layer.output().type)));
     }
     const TensorQuant in = activation_quant(layer.input(), "input 0");
     std::vector<float> out(static_cast<std::size_t>(input.element_count()));

@@ -63,8 +63,8 @@ std::int32_t exp_on_negative_values(std::int32_t raw, int integer_bits) {
   // Split a = (a mod 1/4) - 1/4 - remainder: the first part lands in [-1/4, 0).
   const std::int32_t one_quarter = std::int32_t{1} << (fractional_bits - 2);
   const std::int32_t a_mod_quarter_minus_quarter = sub(raw & (one_quarter - 1), one_quarter);
-  std::int32_t result =
-      exp_on_interval_minus_quarter_to_zero(rescale_fixed_point(a_mod_quarter_minus_quarter, integer_bits, 0));
+  std::int32_t result = exp_on_interval_minus_quarter_to_zero(
+      rescale_fixed_point(a_mod_quarter_minus_quarter, integer_bits, 0));
   const std::int32_t remainder = sub(a_mod_quarter_minus_quarter, raw);  // a multiple of 1/4, >= 0
 
   // exp(-2^k) with 0 integer bits, k = -2 .. 4; one factor per set bit of the remainder.
@@ -107,8 +107,8 @@ std::int32_t reciprocal(std::int32_t raw, int integer_bits, int* num_bits_over_u
   const int headroom_plus_one = std::countl_zero(static_cast<std::uint32_t>(raw));
   *num_bits_over_unit = integer_bits - headroom_plus_one;
   // raw normalised so its top set bit is at 2^31, i.e. 1 + x with x in [0, 1); keep x.
-  const auto shifted_minus_one =
-      static_cast<std::int32_t>((static_cast<std::uint32_t>(raw) << headroom_plus_one) - (std::uint32_t{1} << 31));
+  const auto shifted_minus_one = static_cast<std::int32_t>(
+      (static_cast<std::uint32_t>(raw) << headroom_plus_one) - (std::uint32_t{1} << 31));
   return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one);
 }
 

@@ -65,7 +65,8 @@ std::vector<std::int32_t> bias_values(const Layer& layer, std::int64_t channels)
   if (!layer.bias) return std::vector<std::int32_t>(static_cast<std::size_t>(channels), 0);
   expect_type(*layer.bias, ElementType::kInt32, "bias");
   const Tensor bias = constant_tensor(*layer.bias, "bias");
-  PIETUNE_CHECK(bias.element_count() == channels) << "bias of " << bias.element_count() << " for " << channels;
+  PIETUNE_CHECK(bias.element_count() == channels)
+      << "bias of " << bias.element_count() << " for " << channels;
   return {bias.int32().begin(), bias.int32().end()};
 }
 
@@ -75,8 +76,8 @@ void check_runtime_tensor(const TensorDesc& desc, const Tensor& tensor, const ch
                                  shape_to_string(desc.shape)));
   }
   if (tensor.type() != desc.type) {
-    throw InputError(fmt::format("{}: type {}, expected {}", role, to_string(tensor.type()),
-                                 to_string(desc.type)));
+    throw InputError(
+        fmt::format("{}: type {}, expected {}", role, to_string(tensor.type()), to_string(desc.type)));
   }
 }
 

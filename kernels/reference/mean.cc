@@ -69,18 +69,20 @@ Tensor mean(const Layer& layer, const Tensor& input, RoundingMode rounding) {
         result[i] = static_cast<std::int32_t>(sums[i]) / static_cast<std::int32_t>(reduced_count);
       }
     } else if (reduced_count > 0) {
-      QuantizedMultiplier m = quantize_multiplier(static_cast<double>(in.scale) / static_cast<double>(out.scale),
-                                                  rounding);
+      QuantizedMultiplier m =
+          quantize_multiplier(static_cast<double>(in.scale) / static_cast<double>(out.scale), rounding);
       // Fold 1/n into the multiplier.
       int k = 63 - std::countl_zero(static_cast<std::uint64_t>(reduced_count));
       k = std::min({k, 32, 31 + m.shift});
       m.multiplier = static_cast<std::int32_t>((std::int64_t{m.multiplier} << k) / reduced_count);
       m.shift -= k;
       const QuantRange range = quantized_range(type);
-      const auto zp_times_n = static_cast<std::uint32_t>(static_cast<std::int64_t>(in.zero_point) * reduced_count);
+      const auto zp_times_n =
+          static_cast<std::uint32_t>(static_cast<std::int64_t>(in.zero_point) * reduced_count);
       for (std::size_t i = 0; i < sums.size(); ++i) {
         const auto centred = static_cast<std::int32_t>(sums[i] - zp_times_n);
-        const std::int64_t q = std::int64_t{multiply_by_quantized_multiplier(centred, m, rounding)} + out.zero_point;
+        const std::int64_t q =
+            std::int64_t{multiply_by_quantized_multiplier(centred, m, rounding)} + out.zero_point;
         result[i] = static_cast<std::int32_t>(std::clamp<std::int64_t>(q, range.min, range.max));
       }
     }

@@ -17,7 +17,8 @@ std::int8_t MulParams::apply(std::int8_t x1, std::int8_t x2) const {
 }
 
 MulParams mul_params(const Layer& layer, RoundingMode rounding) {
-  PIETUNE_CHECK(layer.inputs.size() == 2 && layer.outputs.size() == 1) << layer_label(layer) << " is no binary op";
+  PIETUNE_CHECK(layer.inputs.size() == 2 && layer.outputs.size() == 1)
+      << layer_label(layer) << " is no binary op";
   return with_layer_context(layer, [&] {
     expect_type(layer.inputs[0], ElementType::kInt8, "input 0");
     expect_type(layer.inputs[1], ElementType::kInt8, "input 1");
@@ -33,8 +34,8 @@ MulParams mul_params(const Layer& layer, RoundingMode rounding) {
     p.act_min = layer.options.activation.min;
     p.act_max = layer.options.activation.max;
     p.rounding = rounding;
-    const double real = static_cast<double>(in1.scale) * static_cast<double>(in2.scale) /
-                        static_cast<double>(out.scale);
+    const double real =
+        static_cast<double>(in1.scale) * static_cast<double>(in2.scale) / static_cast<double>(out.scale);
     p.output_multiplier = quantize_multiplier(real, rounding);
     return p;
   });
@@ -51,7 +52,8 @@ Tensor mul(const Layer& layer, const Tensor& a, const Tensor& b, RoundingMode ro
     const std::span<const std::int8_t> x2 = b.int8();
     std::vector<std::int8_t> out(static_cast<std::size_t>(shape_element_count(walk.output_shape())));
     walk.for_each([&](std::int64_t o, std::int64_t i1, std::int64_t i2) {
-      out[static_cast<std::size_t>(o)] = p.apply(x1[static_cast<std::size_t>(i1)], x2[static_cast<std::size_t>(i2)]);
+      out[static_cast<std::size_t>(o)] =
+          p.apply(x1[static_cast<std::size_t>(i1)], x2[static_cast<std::size_t>(i2)]);
     });
     return Tensor::from_int8(layer.output().shape, std::move(out));
   });

@@ -31,7 +31,8 @@ void copy_interior(std::span<const T> in, std::span<T> out, const Shape& in_shap
 }  // namespace
 
 PadParams pad_params(const Layer& layer) {
-  PIETUNE_CHECK(!layer.inputs.empty() && layer.outputs.size() == 1) << layer_label(layer) << " has no input/output";
+  PIETUNE_CHECK(!layer.inputs.empty() && layer.outputs.size() == 1)
+      << layer_label(layer) << " has no input/output";
   return with_layer_context(layer, [&] {
     if (layer.op_name == "PADV2") {
       throw InputError("PADV2 not supported: the layer does not keep its constant pad value");
@@ -50,9 +51,10 @@ PadParams pad_params(const Layer& layer) {
     }
     for (std::size_t d = 0; d < in.size(); ++d) {
       if (in[d] + p.before[d] + p.after[d] != out[d]) {
-        throw InputError(fmt::format("padding of dimension {} ({} to {}) not kept by the layer (only the "
-                                     "spatial pads of a rank-4 tensor are)",
-                                     d, in[d], out[d]));
+        throw InputError(
+            fmt::format("padding of dimension {} ({} to {}) not kept by the layer (only the "
+                        "spatial pads of a rank-4 tensor are)",
+                        d, in[d], out[d]));
       }
     }
     if (layer.output().type == ElementType::kInt8) {
@@ -78,9 +80,15 @@ Tensor pad(const Layer& layer, const Tensor& input) {
       copy_interior<std::int8_t>(input.int8(), o, input.shape(), out_shape, p.before);
       break;
     }
-    case ElementType::kInt16: copy_interior<std::int16_t>(input.int16(), out.int16(), input.shape(), out_shape, p.before); break;
-    case ElementType::kInt32: copy_interior<std::int32_t>(input.int32(), out.int32(), input.shape(), out_shape, p.before); break;
-    default: copy_interior<float>(input.float32(), out.float32(), input.shape(), out_shape, p.before); break;
+    case ElementType::kInt16:
+      copy_interior<std::int16_t>(input.int16(), out.int16(), input.shape(), out_shape, p.before);
+      break;
+    case ElementType::kInt32:
+      copy_interior<std::int32_t>(input.int32(), out.int32(), input.shape(), out_shape, p.before);
+      break;
+    default:
+      copy_interior<float>(input.float32(), out.float32(), input.shape(), out_shape, p.before);
+      break;
   }
   return out;
 }

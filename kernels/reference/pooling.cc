@@ -20,9 +20,10 @@ void check_pool_quantization(const Layer& layer) {
   const TensorQuant in = activation_quant(layer.input(), "input 0");
   const TensorQuant out = activation_quant(layer.output(), "output 0");
   if (std::fabs(in.scale - out.scale) > 1e-6f || in.zero_point != out.zero_point) {
-    throw InputError(fmt::format("output quantization (scale {}, zero point {}) differs from the input's "
-                                 "(scale {}, zero point {}): pooling does not requantize",
-                                 out.scale, out.zero_point, in.scale, in.zero_point));
+    throw InputError(
+        fmt::format("output quantization (scale {}, zero point {}) differs from the input's "
+                    "(scale {}, zero point {}): pooling does not requantize",
+                    out.scale, out.zero_point, in.scale, in.zero_point));
   }
 }
 
@@ -49,7 +50,8 @@ Tensor pool(const Layer& layer, const Tensor& input, PoolKind kind) {
           const int x_begin = std::max(0, origin_x), x_end = std::min(in_w, origin_x + o.filter_w);
           const int taps = std::max(0, y_end - y_begin) * std::max(0, x_end - x_begin);
           if (taps == 0) {
-            throw InputError(fmt::format("pool window at output ({}, {}, {}) covers no input pixel", b, oy, ox));
+            throw InputError(
+                fmt::format("pool window at output ({}, {}, {}) covers no input pixel", b, oy, ox));
           }
           for (int c = 0; c < depth; ++c) {
             std::int32_t sum = 0;
@@ -76,7 +78,9 @@ Tensor pool(const Layer& layer, const Tensor& input, PoolKind kind) {
 
 }  // namespace
 
-Tensor average_pool2d(const Layer& layer, const Tensor& input) { return pool(layer, input, PoolKind::kAverage); }
+Tensor average_pool2d(const Layer& layer, const Tensor& input) {
+  return pool(layer, input, PoolKind::kAverage);
+}
 
 Tensor max_pool2d(const Layer& layer, const Tensor& input) { return pool(layer, input, PoolKind::kMax); }
 

@@ -73,7 +73,8 @@ Tensor quantize(const Layer& layer, const Tensor& input, RoundingMode rounding) 
     for (std::size_t i = 0; i < q.size(); ++i) {
       // x - input_zp in int32 as TFLM computes it (wrapping for int32 inputs near the limits).
       const auto centred = static_cast<std::int32_t>(static_cast<std::uint32_t>(values[i] - in.zero_point));
-      const std::int64_t shifted = std::int64_t{multiply_by_quantized_multiplier(centred, m, rounding)} + out.zero_point;
+      const std::int64_t shifted =
+          std::int64_t{multiply_by_quantized_multiplier(centred, m, rounding)} + out.zero_point;
       q[i] = static_cast<std::int32_t>(std::clamp<std::int64_t>(shifted, range.min, range.max));
     }
     return from_int32_values(out_type, layer.output().shape, q);

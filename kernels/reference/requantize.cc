@@ -11,9 +11,7 @@
 
 namespace pietune::kernels::reference {
 
-const char* to_string(RoundingMode mode) {
-  return mode == RoundingMode::kDouble ? "double" : "single";
-}
+const char* to_string(RoundingMode mode) { return mode == RoundingMode::kDouble ? "double" : "single"; }
 
 QuantizedMultiplier quantize_multiplier(double real, RoundingMode mode) {
   if (!std::isfinite(real) || real < 0.0) {
@@ -50,11 +48,10 @@ std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent) {
   return static_cast<std::int32_t>((std::int64_t{x} >> exponent) + (remainder > threshold ? 1 : 0));
 }
 
-std::int32_t multiply_by_quantized_multiplier(std::int32_t x, QuantizedMultiplier m,
-                                              RoundingMode mode) {
+std::int32_t multiply_by_quantized_multiplier(std::int32_t x, QuantizedMultiplier m, RoundingMode mode) {
   if (mode == RoundingMode::kSingle) {
-    PIETUNE_CHECK(m.shift >= -31 && m.shift <= 30) << "single rounding needs shift in [-31, 30], got "
-                                                   << m.shift;
+    PIETUNE_CHECK(m.shift >= -31 && m.shift <= 30)
+        << "single rounding needs shift in [-31, 30], got " << m.shift;
     const int total_shift = 31 - m.shift;
     const std::int64_t round = std::int64_t{1} << (total_shift - 1);
     return static_cast<std::int32_t>((std::int64_t{x} * m.multiplier + round) >> total_shift);

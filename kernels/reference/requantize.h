@@ -47,8 +47,7 @@ std::int32_t rounding_divide_by_pot(std::int32_t x, int exponent);
 // kSingle: (x * multiplier + 2^(30 - shift)) >> (31 - shift) in 64 bits; needs shift in
 // [-31, 30] (a bug otherwise). The ...SmallerThanOneExp and ...GreaterThanOne variants TFLM uses
 // in ADD and SOFTMAX compute the same values as this function for their shift ranges.
-std::int32_t multiply_by_quantized_multiplier(std::int32_t x, QuantizedMultiplier m,
-                                              RoundingMode mode);
+std::int32_t multiply_by_quantized_multiplier(std::int32_t x, QuantizedMultiplier m, RoundingMode mode);
 
 // The multipliers of CONV_2D, DEPTHWISE_CONV_2D and per-channel FULLY_CONNECTED, one per output
 // channel, as TFLM's PopulateConvolutionQuantizationParams computes them:

@@ -38,9 +38,13 @@ std::vector<TensorDesc> graph_tensors(const Model& model, const std::vector<int>
 
 }  // namespace
 
-std::vector<TensorDesc> model_inputs(const Model& model) { return graph_tensors(model, model.input_ids, false); }
+std::vector<TensorDesc> model_inputs(const Model& model) {
+  return graph_tensors(model, model.input_ids, false);
+}
 
-std::vector<TensorDesc> model_outputs(const Model& model) { return graph_tensors(model, model.output_ids, true); }
+std::vector<TensorDesc> model_outputs(const Model& model) {
+  return graph_tensors(model, model.output_ids, true);
+}
 
 void check_model_supported(const Model& model) {
   for (const Layer& layer : model.layers) check_reference_supported(layer);
@@ -51,7 +55,8 @@ std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs
   check_model_supported(model);
   const std::vector<TensorDesc> input_descs = model_inputs(model);
   if (inputs.size() != input_descs.size()) {
-    throw InputError(fmt::format("{} input tensors given, the model has {}", inputs.size(), input_descs.size()));
+    throw InputError(
+        fmt::format("{} input tensors given, the model has {}", inputs.size(), input_descs.size()));
   }
   std::map<int, Tensor> values;  // by tensor id
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -67,22 +72,26 @@ std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs
       if (const auto it = values.find(desc.id); desc.id >= 0 && it != values.end()) {
         layer_inputs.push_back(it->second);
       } else if (desc.data) {
-        layer_inputs.push_back(with_layer_context(layer, [&] { return constant_tensor(desc, role.c_str()); }));
+        layer_inputs.push_back(
+            with_layer_context(layer, [&] { return constant_tensor(desc, role.c_str()); }));
       } else {
-        throw InputError(fmt::format("{}: {}: tensor {} is neither a graph input, a constant nor an earlier "
-                                     "layer's output",
-                                     layer_label(layer), role, desc.id));
+        throw InputError(
+            fmt::format("{}: {}: tensor {} is neither a graph input, a constant nor an earlier "
+                        "layer's output",
+                        layer_label(layer), role, desc.id));
       }
     }
     std::vector<Tensor> outputs = run_layer(layer, layer_inputs, rounding);
     if (observer) observer(layer, outputs);
-    for (std::size_t j = 0; j < outputs.size(); ++j) values.insert_or_assign(layer.outputs[j].id, std::move(outputs[j]));
+    for (std::size_t j = 0; j < outputs.size(); ++j)
+      values.insert_or_assign(layer.outputs[j].id, std::move(outputs[j]));
   }
 
   std::vector<Tensor> results;
   for (int id : model.output_ids) {
     const auto it = values.find(id);
-    if (it == values.end()) throw InputError(fmt::format("graph output tensor {}: not produced by any layer", id));
+    if (it == values.end())
+      throw InputError(fmt::format("graph output tensor {}: not produced by any layer", id));
     results.push_back(it->second);
   }
   return results;

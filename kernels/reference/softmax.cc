@@ -20,24 +20,27 @@ constexpr int kAccumulationIntegerBits = 12;
 }  // namespace
 
 SoftmaxParams softmax_params(const Layer& layer, RoundingMode rounding) {
-  PIETUNE_CHECK(!layer.inputs.empty() && layer.outputs.size() == 1) << layer_label(layer) << " has no input/output";
+  PIETUNE_CHECK(!layer.inputs.empty() && layer.outputs.size() == 1)
+      << layer_label(layer) << " has no input/output";
   return with_layer_context(layer, [&] {
     expect_type(layer.input(), ElementType::kInt8, "input 0");
     expect_type(layer.output(), ElementType::kInt8, "output 0");
     const TensorQuant in = activation_quant(layer.input(), "input 0");
     const TensorQuant out = activation_quant(layer.output(), "output 0");
     if (out.zero_point != -128 || out.scale != 1.0f / 256.0f) {
-      throw InputError(fmt::format("output quantization (scale {}, zero point {}): int8 softmax needs scale "
-                                   "1/256 and zero point -128",
-                                   out.scale, out.zero_point));
+      throw InputError(
+          fmt::format("output quantization (scale {}, zero point {}): int8 softmax needs scale "
+                      "1/256 and zero point -128",
+                      out.scale, out.zero_point));
     }
     const double max_real = rounding == RoundingMode::kDouble ? 2147483647.0 : 1073741823.0;
     const double real = std::min(static_cast<double>(layer.options.beta) * static_cast<double>(in.scale) *
                                      static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
                                  max_real);
     if (!(real > 1.0)) {
-      throw InputError(fmt::format("beta {} times input scale {} gives input multiplier {}, needs more than 1",
-                                   layer.options.beta, in.scale, real));
+      throw InputError(
+          fmt::format("beta {} times input scale {} gives input multiplier {}, needs more than 1",
+                      layer.options.beta, in.scale, real));
     }
     SoftmaxParams p;
     p.rounding = rounding;
@@ -78,11 +81,12 @@ Tensor softmax(const Layer& layer, const Tensor& input, RoundingMode rounding) {
       }
       const auto sum_raw = static_cast<std::int32_t>(sum);
       int bits_over_unit = 0;
-      const std::int32_t scale = sum_raw > 0 ? reciprocal(sum_raw, kAccumulationIntegerBits, &bits_over_unit) : 0;
+      const std::int32_t scale =
+          sum_raw > 0 ? reciprocal(sum_raw, kAccumulationIntegerBits, &bits_over_unit) : 0;
       const int exponent = bits_over_unit + 31 - 8;
       if (sum_raw <= 0 || exponent < 0 || exponent > 31) {
-        throw InputError(fmt::format("row {}: {} values too many for an int8 softmax (sum of exponentials {})",
-                                     row, depth, sum_raw));
+        throw InputError(fmt::format(
+            "row {}: {} values too many for an int8 softmax (sum of exponentials {})", row, depth, sum_raw));
       }
       for (std::size_t c = 0; c < depth; ++c) {
         const std::int32_t diff = values[c] - max;

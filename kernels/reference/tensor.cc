@@ -38,8 +38,8 @@ std::int64_t shape_element_count(const Shape& shape) {
 }
 
 bool is_tensor_type(ElementType type) {
-  return type == ElementType::kInt8 || type == ElementType::kInt16 ||
-         type == ElementType::kInt32 || type == ElementType::kFloat32;
+  return type == ElementType::kInt8 || type == ElementType::kInt16 || type == ElementType::kInt32 ||
+         type == ElementType::kFloat32;
 }
 
 Tensor::Tensor() : shape_{0}, values_(std::vector<std::int8_t>{}) {}
@@ -86,8 +86,8 @@ Tensor Tensor::from_bytes(ElementType type, Shape shape, std::span<const std::ui
   }
   const std::int64_t needed = shape_element_count(shape) * element_size_bytes(type);
   if (static_cast<std::int64_t>(bytes.size()) != needed) {
-    throw InputError(fmt::format("{}: {} bytes, {} {} needs {}", what, bytes.size(),
-                                 shape_to_string(shape), to_string(type), needed));
+    throw InputError(fmt::format("{}: {} bytes, {} {} needs {}", what, bytes.size(), shape_to_string(shape),
+                                 to_string(type), needed));
   }
   switch (type) {
     case ElementType::kInt8: return Tensor(std::move(shape), values_from_bytes<std::int8_t>(bytes));
@@ -132,9 +132,7 @@ std::span<const std::int32_t> Tensor::int32() const {
   return checked<const std::int32_t>(values_, type(), "int32");
 }
 std::span<std::int32_t> Tensor::int32() { return checked<std::int32_t>(values_, type(), "int32"); }
-std::span<const float> Tensor::float32() const {
-  return checked<const float>(values_, type(), "float32");
-}
+std::span<const float> Tensor::float32() const { return checked<const float>(values_, type(), "float32"); }
 std::span<float> Tensor::float32() { return checked<float>(values_, type(), "float32"); }
 
 Tensor Tensor::with_shape(Shape shape) const { return Tensor(std::move(shape), values_); }

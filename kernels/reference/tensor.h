@@ -61,8 +61,8 @@ class Tensor {
   bool operator==(const Tensor& other) const = default;
 
  private:
-  using Values = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>,
-                              std::vector<std::int32_t>, std::vector<float>>;
+  using Values = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>, std::vector<std::int32_t>,
+                              std::vector<float>>;
   Tensor(Shape shape, Values values);
 
   Shape shape_;

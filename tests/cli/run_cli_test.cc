@@ -37,10 +37,10 @@ struct ModelCase {
 
 // Every bundled model whose operators all have reference ops.
 const ModelCase kRunnable[] = {
-    {"person_detect.tflite", {1, 2}, true},        {"vww_96_int8.tflite", {1, 2}, true},
-    {"micro_speech_quantized.tflite", {1, 4}, true}, {"kws_ref_model.tflite", {1, 12}, true},
+    {"person_detect.tflite", {1, 2}, true},           {"vww_96_int8.tflite", {1, 2}, true},
+    {"micro_speech_quantized.tflite", {1, 4}, true},  {"kws_ref_model.tflite", {1, 12}, true},
     {"pretrainedResnet_quant.tflite", {1, 10}, true}, {"str_ww_ref_model.tflite", {1, 3}, true},
-    {"hello_world_int8.tflite", {1, 1}, false},      {"ad01_int8.tflite", {1, 640}, false},
+    {"hello_world_int8.tflite", {1, 1}, false},       {"ad01_int8.tflite", {1, 640}, false},
 };
 
 std::vector<ref::Tensor> seeded_inputs(const kernels::Model& model, unsigned seed) {
@@ -117,12 +117,13 @@ TEST(BundledModels, HelloWorldApproximatesTheSine) {
   const kernels::TensorDesc in = ref::model_inputs(model)[0];
   const kernels::TensorDesc out = ref::model_outputs(model)[0];
   const float in_scale = in.quant->scales[0], out_scale = out.quant->scales[0];
-  const auto in_zp = static_cast<int>(in.quant->zero_point()), out_zp = static_cast<int>(out.quant->zero_point());
+  const auto in_zp = static_cast<int>(in.quant->zero_point()),
+             out_zp = static_cast<int>(out.quant->zero_point());
   for (int i = 0; i < 64; ++i) {
     const double x = i * 6.28 / 63;
     const int q = std::clamp(static_cast<int>(std::lround(x / in_scale)) + in_zp, -128, 127);
-    const std::vector<ref::Tensor> y =
-        ref::run_model(model, std::vector<ref::Tensor>{ref::Tensor::from_int8({1, 1}, {static_cast<std::int8_t>(q)})});
+    const std::vector<ref::Tensor> y = ref::run_model(
+        model, std::vector<ref::Tensor>{ref::Tensor::from_int8({1, 1}, {static_cast<std::int8_t>(q)})});
     EXPECT_NEAR((y[0].int8()[0] - out_zp) * out_scale, std::sin(x), 0.2) << x;
   }
 }
@@ -140,7 +141,8 @@ TEST(BundledModels, SvdfAndLstmModelsAreRefused) {
     ref::run_model(lstm, seeded_inputs(lstm, 1));
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "layer 0: operator not supported by the reference ops: UNIDIRECTIONAL_SEQUENCE_LSTM");
+    EXPECT_STREQ(e.what(),
+                 "layer 0: operator not supported by the reference ops: UNIDIRECTIONAL_SEQUENCE_LSTM");
   }
 }
 
@@ -149,9 +151,10 @@ TEST(BundledModels, SvdfAndLstmModelsAreRefused) {
 class RunCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("pietune_run_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-            std::to_string(getpid()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("pietune_run_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+         "_" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -200,17 +203,21 @@ TEST_F(RunCli, InputFileGivesTheLibraryOutputBytes) {
       {"run", model_file, "--input", path("in.bin"), "--output", path("single.bin"), "--single-rounding"});
   ASSERT_EQ(single.exit_code, 0) << single.err;
   EXPECT_NE(single.out.find("single rounding"), std::string::npos) << single.out;
-  EXPECT_EQ(read(path("single.bin")), ref::run_model(model, inputs, ref::RoundingMode::kSingle)[0].to_bytes());
+  EXPECT_EQ(read(path("single.bin")),
+            ref::run_model(model, inputs, ref::RoundingMode::kSingle)[0].to_bytes());
 }
 
 TEST_F(RunCli, RandomInputIsSeededAndDeterministic) {
   const std::string model_file = kModels + "kws_ref_model.tflite";
-  const testing::CliResult a = testing::run_pietune({"run", model_file, "--random-input", "42", "--output", path("a.bin")});
-  const testing::CliResult b = testing::run_pietune({"run", model_file, "--random-input", "42", "--output", path("b.bin")});
+  const testing::CliResult a =
+      testing::run_pietune({"run", model_file, "--random-input", "42", "--output", path("a.bin")});
+  const testing::CliResult b =
+      testing::run_pietune({"run", model_file, "--random-input", "42", "--output", path("b.bin")});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(a.out.substr(0, a.out.find(" -> ")), b.out.substr(0, b.out.find(" -> ")));
-  EXPECT_NE(a.out.find("input 1x49x10x1 int8 (random seed 42), output 1x12 int8"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("input 1x49x10x1 int8 (random seed 42), output 1x12 int8"), std::string::npos)
+      << a.out;
   EXPECT_EQ(read(path("a.bin")).size(), 12u);
   EXPECT_EQ(read(path("a.bin")), read(path("b.bin")));
 }
@@ -220,32 +227,38 @@ TEST_F(RunCli, EveryRunnableModelRunsFromTheCommandLine) {
     const testing::CliResult r =
         testing::run_pietune({"run", kModels + c.file, "--random-input", "3", "--output", path("o.bin")});
     ASSERT_EQ(r.exit_code, 0) << c.file << ": " << r.err;
-    EXPECT_EQ(static_cast<std::int64_t>(read(path("o.bin")).size()), ref::shape_element_count(c.output)) << c.file;
+    EXPECT_EQ(static_cast<std::int64_t>(read(path("o.bin")).size()), ref::shape_element_count(c.output))
+        << c.file;
   }
 }
 
 TEST_F(RunCli, BadInputsExitTwoWithOneLine) {
   const std::string person = kModels + "person_detect.tflite";
   write(path("short.bin"), std::vector<std::uint8_t>(10, 1));
-  expect_input_error(testing::run_pietune({"run", person, "--input", path("short.bin"), "--output", path("o.bin")}),
-                     path("short.bin") + ": 10 bytes, the model input 1x96x96x1 int8 needs 9216");
-  EXPECT_FALSE(fs::exists(path("o.bin")));
-  expect_input_error(testing::run_pietune({"run", person, "--input", path("none.bin"), "--output", path("o.bin")}),
-                     path("none.bin") + ": cannot open input file");
   expect_input_error(
-      testing::run_pietune({"run", person, "--input", path("short.bin"), "--random-input", "1", "--output", path("o.bin")}),
-      "run: give exactly one of --input IN.bin and --random-input SEED");
+      testing::run_pietune({"run", person, "--input", path("short.bin"), "--output", path("o.bin")}),
+      path("short.bin") + ": 10 bytes, the model input 1x96x96x1 int8 needs 9216");
+  EXPECT_FALSE(fs::exists(path("o.bin")));
+  expect_input_error(
+      testing::run_pietune({"run", person, "--input", path("none.bin"), "--output", path("o.bin")}),
+      path("none.bin") + ": cannot open input file");
+  expect_input_error(testing::run_pietune({"run", person, "--input", path("short.bin"), "--random-input", "1",
+                                           "--output", path("o.bin")}),
+                     "run: give exactly one of --input IN.bin and --random-input SEED");
   expect_input_error(testing::run_pietune({"run", person, "--output", path("o.bin")}),
                      "run: give exactly one of --input IN.bin and --random-input SEED");
   expect_input_error(testing::run_pietune({"run", person, "--random-input", "1"}), "--output");
   expect_input_error(
-      testing::run_pietune({"run", kModels + "keyword_scrambled_8bit.tflite", "--random-input", "1", "--output", path("o.bin")}),
+      testing::run_pietune({"run", kModels + "keyword_scrambled_8bit.tflite", "--random-input", "1",
+                            "--output", path("o.bin")}),
       "keyword_scrambled_8bit.tflite: layer 1: operator not supported by the reference ops: SVDF");
+  expect_input_error(testing::run_pietune({"run", kModels + "trained_lstm_int8.tflite", "--random-input", "1",
+                                           "--output", path("o.bin")}),
+                     "trained_lstm_int8.tflite: layer 0: operator not supported by the reference ops: "
+                     "UNIDIRECTIONAL_SEQUENCE_LSTM");
   expect_input_error(
-      testing::run_pietune({"run", kModels + "trained_lstm_int8.tflite", "--random-input", "1", "--output", path("o.bin")}),
-      "trained_lstm_int8.tflite: layer 0: operator not supported by the reference ops: UNIDIRECTIONAL_SEQUENCE_LSTM");
-  expect_input_error(testing::run_pietune({"run", path("missing.tflite"), "--random-input", "1", "--output", path("o.bin")}),
-                     path("missing.tflite") + ": cannot open");
+      testing::run_pietune({"run", path("missing.tflite"), "--random-input", "1", "--output", path("o.bin")}),
+      path("missing.tflite") + ": cannot open");
   expect_input_error(
       testing::run_pietune({"run", person, "--random-input", "1", "--output", path("no/such/dir/o.bin")}),
       path("no/such/dir/o.bin") + ": cannot write output file");

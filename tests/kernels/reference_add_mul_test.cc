@@ -16,8 +16,8 @@ namespace {
 
 using namespace testing;
 
-Layer binary_layer(OpKind op, Shape a, float sa, std::int64_t za, Shape b, float sb, std::int64_t zb, float so,
-                   std::int64_t zo, ActivationKind act = ActivationKind::kNone) {
+Layer binary_layer(OpKind op, Shape a, float sa, std::int64_t za, Shape b, float sb, std::int64_t zb,
+                   float so, std::int64_t zo, ActivationKind act = ActivationKind::kNone) {
   Layer l;
   l.index = 3;
   l.op = op;
@@ -37,7 +37,8 @@ std::size_t operand_index(const Shape& shape, const Shape& out, std::int64_t fla
   }
   std::int64_t index = 0;
   const std::size_t skip = out.size() - shape.size();
-  for (std::size_t d = 0; d < shape.size(); ++d) index = index * shape[d] + (shape[d] == 1 ? 0 : coord[skip + d]);
+  for (std::size_t d = 0; d < shape.size(); ++d)
+    index = index * shape[d] + (shape[d] == 1 ? 0 : coord[skip + d]);
   return static_cast<std::size_t>(index);
 }
 
@@ -84,14 +85,17 @@ TEST(ReferenceAdd, HandCheckedWithBroadcastBias) {
   EXPECT_EQ(p.output_multiplier, (QuantizedMultiplier{1 << 30, -18}));
   const Tensor a = Tensor::from_int8({1, 2, 2, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
   const Tensor b = Tensor::from_int8({3}, {100, 0, -20});
-  EXPECT_EQ(add(layer, a, b), Tensor::from_int8({1, 2, 2, 3}, {101, 2, -17, 104, 5, -14, 107, 8, -11, 110, 11, -8}));
+  EXPECT_EQ(add(layer, a, b),
+            Tensor::from_int8({1, 2, 2, 3}, {101, 2, -17, 104, 5, -14, 107, 8, -11, 110, 11, -8}));
 }
 
 TEST(ReferenceAdd, ScalesZeroPointsAndRelu) {
   // a: scale 0.5 zp 10; b: scale 0.25 zp -4; out: scale 1 zp -3. real values: (20-10)*0.5 = 5,
   // (0+4)*0.25 = 1 -> 6 -> q 3; (4-10)*0.5 = -3, (-8+4)*0.25 = -1 -> -4 -> q -7, RELU clamps to -3.
-  const Layer layer = binary_layer(OpKind::kAdd, {2}, 0.5f, 10, {2}, 0.25f, -4, 1.0f, -3, ActivationKind::kRelu);
-  EXPECT_EQ(add(layer, Tensor::from_int8({2}, {20, 4}), Tensor::from_int8({2}, {0, -8})), Tensor::from_int8({2}, {3, -3}));
+  const Layer layer =
+      binary_layer(OpKind::kAdd, {2}, 0.5f, 10, {2}, 0.25f, -4, 1.0f, -3, ActivationKind::kRelu);
+  EXPECT_EQ(add(layer, Tensor::from_int8({2}, {20, 4}), Tensor::from_int8({2}, {0, -8})),
+            Tensor::from_int8({2}, {3, -3}));
 }
 
 TEST(ReferenceAdd, RefusesAnOutputScaleTooSmall) {
@@ -137,8 +141,10 @@ TEST(ReferenceAddMul, RandomBroadcastCasesMatchTheFormulas) {
     if (pick(0, 1) == 1) std::swap(a, b);
     const float sa = scale(rng), sb = scale(rng), so = scale(rng) * 2;
     const int za = pick(-128, 127), zb = pick(-128, 127), zo = pick(-128, 127);
-    const Tensor ta = Tensor::from_int8(a, random_int8(rng, static_cast<std::size_t>(shape_element_count(a))));
-    const Tensor tb = Tensor::from_int8(b, random_int8(rng, static_cast<std::size_t>(shape_element_count(b))));
+    const Tensor ta =
+        Tensor::from_int8(a, random_int8(rng, static_cast<std::size_t>(shape_element_count(a))));
+    const Tensor tb =
+        Tensor::from_int8(b, random_int8(rng, static_cast<std::size_t>(shape_element_count(b))));
     const Shape out = broadcast_shape(a, b);
     for (RoundingMode mode : {RoundingMode::kDouble, RoundingMode::kSingle}) {
       const bool single = mode == RoundingMode::kSingle;
@@ -146,8 +152,10 @@ TEST(ReferenceAddMul, RandomBroadcastCasesMatchTheFormulas) {
       const double twice_max = 2.0 * static_cast<double>(std::max(sa, sb));
       const QuantizedMultiplier m1 = independent_multiplier(static_cast<double>(sa) / twice_max, single);
       const QuantizedMultiplier m2 = independent_multiplier(static_cast<double>(sb) / twice_max, single);
-      const QuantizedMultiplier mo = independent_multiplier(twice_max / (1048576.0 * static_cast<double>(so)), single);
-      const QuantizedMultiplier mm = independent_multiplier(static_cast<double>(sa) * sb / static_cast<double>(so), single);
+      const QuantizedMultiplier mo =
+          independent_multiplier(twice_max / (1048576.0 * static_cast<double>(so)), single);
+      const QuantizedMultiplier mm =
+          independent_multiplier(static_cast<double>(sa) * sb / static_cast<double>(so), single);
       std::vector<std::int8_t> add_expected, mul_expected;
       for (std::int64_t o = 0; o < shape_element_count(out); ++o) {
         const int xa = ta.int8()[operand_index(a, out, o)] - za;

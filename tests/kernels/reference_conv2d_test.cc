@@ -40,8 +40,9 @@ Layer conv_layer(const ConvSpec& s) {
   l.op = OpKind::kConv2d;
   l.op_name = "CONV_2D";
   l.inputs = {activation(s.input, s.input_scale, s.input_zp)};
-  l.weights = int8_weights(s.weights, s.weight_values, s.weight_scales.size() == 1 ? quant(s.weight_scales[0], 0)
-                                                                                 : channel_quant(s.weight_scales, 0));
+  l.weights = int8_weights(
+      s.weights, s.weight_values,
+      s.weight_scales.size() == 1 ? quant(s.weight_scales[0], 0) : channel_quant(s.weight_scales, 0));
   if (!s.bias.empty()) l.bias = int32_bias(s.bias);
   const std::int64_t eff_h = effective_kernel_size(s.weights[1], s.dilation);
   const std::int64_t eff_w = effective_kernel_size(s.weights[2], s.dilation);
@@ -113,8 +114,10 @@ TEST(ReferenceConv2d, NegativeAccumulatorsShowTheRoundingModes) {
   s.input_zp = 12;
   const Layer layer = conv_layer(s);
   EXPECT_EQ(conv2d_accumulators(layer, sixteen()), Tensor::from_int32({1, 2, 2, 1}, {-54, -45, -18, -9}));
-  EXPECT_EQ(conv2d(layer, sixteen(), RoundingMode::kDouble), Tensor::from_int8({1, 2, 2, 1}, {-14, -11, -5, -2}));
-  EXPECT_EQ(conv2d(layer, sixteen(), RoundingMode::kSingle), Tensor::from_int8({1, 2, 2, 1}, {-13, -11, -4, -2}));
+  EXPECT_EQ(conv2d(layer, sixteen(), RoundingMode::kDouble),
+            Tensor::from_int8({1, 2, 2, 1}, {-14, -11, -5, -2}));
+  EXPECT_EQ(conv2d(layer, sixteen(), RoundingMode::kSingle),
+            Tensor::from_int8({1, 2, 2, 1}, {-13, -11, -4, -2}));
 }
 
 TEST(ReferenceConv2d, GroupsReadTheirOwnInputChannels) {
@@ -125,7 +128,8 @@ TEST(ReferenceConv2d, GroupsReadTheirOwnInputChannels) {
   s.weight_values = {1, 10, 20, 1};
   const Layer layer = conv_layer(s);
   EXPECT_EQ(layer.options.groups, 2);
-  EXPECT_EQ(conv2d(layer, Tensor::from_int8({1, 1, 1, 4}, {1, 2, 3, 4})), Tensor::from_int8({1, 1, 1, 2}, {21, 64}));
+  EXPECT_EQ(conv2d(layer, Tensor::from_int8({1, 1, 1, 4}, {1, 2, 3, 4})),
+            Tensor::from_int8({1, 1, 1, 2}, {21, 64}));
 }
 
 TEST(ReferenceConv2d, DilationSpreadsTheTaps) {
@@ -196,7 +200,8 @@ Tensor expected_conv(const ConvSpec& s, const Layer& layer, const Tensor& input,
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
         for (int ch = 0; ch < c; ++ch)
-          padded[((b * ph + y + top) * pw + x + left) * c + ch] = input.int8()[((b * h + y) * w + x) * c + ch];
+          padded[((b * ph + y + top) * pw + x + left) * c + ch] =
+              input.int8()[((b * h + y) * w + x) * c + ch];
 
   const int per_group = out_c / (c / group_c);
   std::vector<std::int8_t> out;
@@ -215,8 +220,10 @@ Tensor expected_conv(const ConvSpec& s, const Layer& layer, const Tensor& input,
               }
           const float ws = s.weight_scales[s.weight_scales.size() == 1 ? 0 : oc];
           const QuantizedMultiplier q = independent_multiplier(
-              static_cast<double>(s.input_scale) * ws / static_cast<double>(s.output_scale), mode == RoundingMode::kSingle);
-          const std::int64_t v = independent_requantize(static_cast<std::int32_t>(acc), q, mode) + s.output_zp;
+              static_cast<double>(s.input_scale) * ws / static_cast<double>(s.output_scale),
+              mode == RoundingMode::kSingle);
+          const std::int64_t v =
+              independent_requantize(static_cast<std::int32_t>(acc), q, mode) + s.output_zp;
           out.push_back(clamp_int8(v, layer.options.activation.min, layer.options.activation.max));
         }
   return Tensor::from_int8(layer.output().shape, out);
@@ -238,16 +245,16 @@ TEST(ReferenceConv2d, RandomLayersMatchAnIndependentLoop) {
     s.stride = pick(1, 2);
     s.dilation = pick(1, 2);
     s.padding = pick(0, 1) == 0 ? Padding::kSame : Padding::kValid;
-    if (s.padding == Padding::kValid &&
-        (effective_kernel_size(s.weights[1], s.dilation) > s.input[1] ||
-         effective_kernel_size(s.weights[2], s.dilation) > s.input[2])) {
+    if (s.padding == Padding::kValid && (effective_kernel_size(s.weights[1], s.dilation) > s.input[1] ||
+                                         effective_kernel_size(s.weights[2], s.dilation) > s.input[2])) {
       continue;
     }
     s.input_scale = scale(rng);
     s.input_zp = pick(-128, 127);
     s.output_scale = scale(rng) * 4;
     s.output_zp = pick(-128, 127);
-    const std::size_t wcount = static_cast<std::size_t>(s.weights[0]) * s.weights[1] * s.weights[2] * s.weights[3];
+    const std::size_t wcount =
+        static_cast<std::size_t>(s.weights[0]) * s.weights[1] * s.weights[2] * s.weights[3];
     s.weight_values = random_int8(rng, wcount, -127, 127);
     s.weight_scales.clear();
     const int scale_count = pick(0, 1) == 0 ? 1 : out_c;
@@ -255,9 +262,11 @@ TEST(ReferenceConv2d, RandomLayersMatchAnIndependentLoop) {
     if (pick(0, 1) == 1) {
       for (int j = 0; j < out_c; ++j) s.bias.push_back(pick(-5000, 5000));
     }
-    s.activation = std::array{ActivationKind::kNone, ActivationKind::kRelu, ActivationKind::kRelu6}[pick(0, 2)];
+    s.activation =
+        std::array{ActivationKind::kNone, ActivationKind::kRelu, ActivationKind::kRelu6}[pick(0, 2)];
     const Layer layer = conv_layer(s);
-    const Tensor input = Tensor::from_int8(s.input, random_int8(rng, static_cast<std::size_t>(shape_element_count(s.input))));
+    const Tensor input =
+        Tensor::from_int8(s.input, random_int8(rng, static_cast<std::size_t>(shape_element_count(s.input))));
     for (RoundingMode mode : {RoundingMode::kDouble, RoundingMode::kSingle}) {
       ASSERT_EQ(conv2d(layer, input, mode), expected_conv(s, layer, input, mode)) << "case " << i;
     }

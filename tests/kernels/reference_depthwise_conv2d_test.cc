@@ -36,16 +36,17 @@ Layer dw_layer(const DwSpec& s) {
   l.op = OpKind::kDepthwiseConv2d;
   l.op_name = "DEPTHWISE_CONV_2D";
   l.inputs = {activation(s.input, s.input_scale, s.input_zp)};
-  l.weights = int8_weights({1, s.kh, s.kw, out_c}, s.weights,
-                           s.weight_scales.size() == 1 ? quant(s.weight_scales[0], 0) : channel_quant(s.weight_scales, 3));
+  l.weights = int8_weights(
+      {1, s.kh, s.kw, out_c}, s.weights,
+      s.weight_scales.size() == 1 ? quant(s.weight_scales[0], 0) : channel_quant(s.weight_scales, 3));
   if (!s.bias.empty()) l.bias = int32_bias(s.bias);
   const auto out_dim = [&](std::int64_t in, int k) {
     const std::int64_t eff = effective_kernel_size(k, s.dilation);
     return static_cast<std::int32_t>(s.padding == Padding::kSame ? (in + s.stride - 1) / s.stride
                                                                  : (in - eff) / s.stride + 1);
   };
-  l.outputs = {activation({s.input[0], out_dim(s.input[1], s.kh), out_dim(s.input[2], s.kw), out_c}, s.output_scale,
-                          s.output_zp)};
+  l.outputs = {activation({s.input[0], out_dim(s.input[1], s.kh), out_dim(s.input[2], s.kw), out_c},
+                          s.output_scale, s.output_zp)};
   l.options.padding = s.padding;
   l.options.stride_h = l.options.stride_w = s.stride;
   l.options.dilation_h = l.options.dilation_w = s.dilation;
@@ -95,7 +96,8 @@ Tensor expected_dw(const DwSpec& s, const Layer& layer, const Tensor& input, Rou
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
         for (int ch = 0; ch < c; ++ch)
-          padded[((b * ph + y + top) * pw + x + left) * c + ch] = input.int8()[((b * h + y) * w + x) * c + ch];
+          padded[((b * ph + y + top) * pw + x + left) * c + ch] =
+              input.int8()[((b * h + y) * w + x) * c + ch];
   std::vector<std::int8_t> out;
   for (int b = 0; b < n; ++b)
     for (int oy = 0; oy < out_h; ++oy)
@@ -110,8 +112,10 @@ Tensor expected_dw(const DwSpec& s, const Layer& layer, const Tensor& input, Rou
             }
           const float ws = s.weight_scales[s.weight_scales.size() == 1 ? 0 : oc];
           const QuantizedMultiplier q = independent_multiplier(
-              static_cast<double>(s.input_scale) * ws / static_cast<double>(s.output_scale), mode == RoundingMode::kSingle);
-          out.push_back(clamp_int8(independent_requantize(static_cast<std::int32_t>(acc), q, mode) + s.output_zp));
+              static_cast<double>(s.input_scale) * ws / static_cast<double>(s.output_scale),
+              mode == RoundingMode::kSingle);
+          out.push_back(
+              clamp_int8(independent_requantize(static_cast<std::int32_t>(acc), q, mode) + s.output_zp));
         }
   return Tensor::from_int8(layer.output().shape, out);
 }
@@ -141,12 +145,14 @@ TEST(ReferenceDepthwiseConv2d, RandomLayersMatchAnIndependentLoop) {
     s.output_zp = pick(-128, 127);
     s.weights = random_int8(rng, static_cast<std::size_t>(s.kh * s.kw * out_c), -127, 127);
     s.weight_scales.clear();
-    for (int j = 0, count = pick(0, 1) == 0 ? 1 : out_c; j < count; ++j) s.weight_scales.push_back(scale(rng) / 5);
+    for (int j = 0, count = pick(0, 1) == 0 ? 1 : out_c; j < count; ++j)
+      s.weight_scales.push_back(scale(rng) / 5);
     if (pick(0, 1) == 1) {
       for (int j = 0; j < out_c; ++j) s.bias.push_back(pick(-3000, 3000));
     }
     const Layer layer = dw_layer(s);
-    const Tensor input = Tensor::from_int8(s.input, random_int8(rng, static_cast<std::size_t>(shape_element_count(s.input))));
+    const Tensor input =
+        Tensor::from_int8(s.input, random_int8(rng, static_cast<std::size_t>(shape_element_count(s.input))));
     for (RoundingMode mode : {RoundingMode::kDouble, RoundingMode::kSingle}) {
       ASSERT_EQ(depthwise_conv2d(layer, input, mode), expected_dw(s, layer, input, mode)) << "case " << i;
     }

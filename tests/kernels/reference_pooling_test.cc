@@ -30,14 +30,16 @@ Layer pool_layer(OpKind op, Shape in, Shape out, int fh, int fw, int stride, Pad
 
 TEST(ReferenceAveragePool, RoundsHalvesAwayFromZero) {
   // 1x2 windows over pairs: 2+3 = 5/2 = 2.5 -> 3; -5/2 -> -3; 1+0 = 0.5 -> 1; -1+0 -> -1; 4/2 = 2.
-  const Layer layer = pool_layer(OpKind::kAveragePool2d, {1, 1, 10, 1}, {1, 1, 5, 1}, 1, 2, 2, Padding::kValid);
+  const Layer layer =
+      pool_layer(OpKind::kAveragePool2d, {1, 1, 10, 1}, {1, 1, 5, 1}, 1, 2, 2, Padding::kValid);
   const Tensor x = Tensor::from_int8({1, 1, 10, 1}, {2, 3, -2, -3, 1, 0, -1, 0, 2, 2});
   EXPECT_EQ(average_pool2d(layer, x), Tensor::from_int8({1, 1, 5, 1}, {3, -3, 1, -1, 2}));
 }
 
 TEST(ReferenceAveragePool, ThirdsRoundToNearest) {
   // 1x3 windows: 7/3 = 2.33 -> 2; 8/3 = 2.67 -> 3; -7/3 -> -2; -8/3 -> -3.
-  const Layer layer = pool_layer(OpKind::kAveragePool2d, {1, 1, 12, 1}, {1, 1, 4, 1}, 1, 3, 3, Padding::kValid);
+  const Layer layer =
+      pool_layer(OpKind::kAveragePool2d, {1, 1, 12, 1}, {1, 1, 4, 1}, 1, 3, 3, Padding::kValid);
   const Tensor x = Tensor::from_int8({1, 1, 12, 1}, {2, 2, 3, 2, 3, 3, -2, -2, -3, -2, -3, -3});
   EXPECT_EQ(average_pool2d(layer, x), Tensor::from_int8({1, 1, 4, 1}, {2, 3, -2, -3}));
 }
@@ -52,7 +54,8 @@ TEST(ReferenceAveragePool, PaddingTapsAreNotCounted) {
 
 TEST(ReferenceAveragePool, ChannelsAndStrideWithGlobalWindow) {
   // Global 2x2 average of two channels, as the models' final pools.
-  const Layer layer = pool_layer(OpKind::kAveragePool2d, {1, 2, 2, 2}, {1, 1, 1, 2}, 2, 2, 2, Padding::kValid);
+  const Layer layer =
+      pool_layer(OpKind::kAveragePool2d, {1, 2, 2, 2}, {1, 1, 1, 2}, 2, 2, 2, Padding::kValid);
   EXPECT_EQ(average_pool2d(layer, Tensor::from_int8({1, 2, 2, 2}, {10, -1, 20, -2, 30, -3, 41, -4})),
             Tensor::from_int8({1, 1, 1, 2}, {25, -3}));  // 101/4 = 25.25; -10/4 = -2.5 -> -3
 }
@@ -75,8 +78,9 @@ TEST(ReferencePooling, RefusesRequantization) {
     average_pool2d(layer, Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 4}));
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "layer 5 (AVERAGE_POOL_2D): output quantization (scale 0.5, zero point 0) differs from "
-                           "the input's (scale 1, zero point 0): pooling does not requantize");
+    EXPECT_STREQ(e.what(),
+                 "layer 5 (AVERAGE_POOL_2D): output quantization (scale 0.5, zero point 0) differs from "
+                 "the input's (scale 1, zero point 0): pooling does not requantize");
   }
 }
 

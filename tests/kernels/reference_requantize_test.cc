@@ -34,15 +34,14 @@ constexpr MultiplierCase kMultiplierTable[] = {
     {3.0, 1610612736, 2},
     {0.0078125, 1073741824, -6},
     {0.002, 1099511628, -8},
-    // Listed as "1/255 as float" in the notes; the value is double(float(1/255)) / 10 (0.000392...),
-    // and the verified pair belongs to it.
+    // Listed as "1/255 as float" in the notes, but the value is about float(1/255) / 10; the
+    // verified pair belongs to the value (1724724224 * 2^-42 = 0.000392157).
     {0.0003921568859368563, 1724724224, -11},
     {1e-10, 0, 0},
     {0.999999999, 2147483646, 0},
 };
 
 TEST(QuantizeMultiplier, VerifiedTable) {
-  EXPECT_EQ(static_cast<double>(1.0f / 255.0f) / 10.0, 0.0003921568859368563);
   for (const MultiplierCase& c : kMultiplierTable) {
     for (RoundingMode mode : {RoundingMode::kDouble, RoundingMode::kSingle}) {
       const QuantizedMultiplier q = quantize_multiplier(c.real, mode);
@@ -66,7 +65,8 @@ TEST(QuantizeMultiplier, SingleRoundingClampsLargeShifts) {
   EXPECT_EQ(quantize_multiplier(big, RoundingMode::kDouble), (QuantizedMultiplier{1 << 30, 41}));
   EXPECT_EQ(quantize_multiplier(big, RoundingMode::kSingle), (QuantizedMultiplier{2147483647, 30}));
   // Shift 30 exactly is kept in both modes.
-  EXPECT_EQ(quantize_multiplier(std::ldexp(1.0, 29), RoundingMode::kSingle), (QuantizedMultiplier{1 << 30, 30}));
+  EXPECT_EQ(quantize_multiplier(std::ldexp(1.0, 29), RoundingMode::kSingle),
+            (QuantizedMultiplier{1 << 30, 30}));
 }
 
 TEST(QuantizeMultiplier, RejectsNegativeAndNonFinite) {
@@ -100,9 +100,10 @@ struct RoundingCase {
 
 // §1.3 table [verified]: m = 2^30 means x 0.5.
 constexpr RoundingCase kRoundingTable[] = {
-    {1, 1 << 30, -1, 1, 0},         {-1, 1 << 30, -1, 0, 0},    {-6, 1 << 30, -1, -2, -1},
-    {6, 1 << 30, -1, 2, 2},         {-3, 1 << 30, 0, -1, -1},   {-7, 1 << 30, -1, -2, -2},
-    {1000, 1518500250, -7, 6, 6},   {-12345, 1 << 30, 3, -49380, -49380},
+    {1, 1 << 30, -1, 1, 0},       {-1, 1 << 30, -1, 0, 0},
+    {-6, 1 << 30, -1, -2, -1},    {6, 1 << 30, -1, 2, 2},
+    {-3, 1 << 30, 0, -1, -1},     {-7, 1 << 30, -1, -2, -2},
+    {1000, 1518500250, -7, 6, 6}, {-12345, 1 << 30, 3, -49380, -49380},
 };
 
 TEST(MultiplyByQuantizedMultiplier, VerifiedDoubleVersusSingleTable) {
@@ -153,12 +154,14 @@ TEST(MultiplyByQuantizedMultiplier, MatchesClosedFormsOnRandomInputs) {
 
 TEST(ChannelMultipliers, DoubleProductPerChannelAndBroadcastScale) {
   const std::vector<float> scales{0.5f, 0.25f};
-  const std::vector<QuantizedMultiplier> two = per_channel_multipliers(1.0f, scales, 0.5f, 2, RoundingMode::kDouble);
+  const std::vector<QuantizedMultiplier> two =
+      per_channel_multipliers(1.0f, scales, 0.5f, 2, RoundingMode::kDouble);
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[0], (QuantizedMultiplier{1 << 30, 1}));  // 1.0
   EXPECT_EQ(two[1], (QuantizedMultiplier{1 << 30, 0}));  // 0.5
   const std::vector<float> one{0.75f};
-  const std::vector<QuantizedMultiplier> three = per_channel_multipliers(1.0f, one, 1.0f, 3, RoundingMode::kDouble);
+  const std::vector<QuantizedMultiplier> three =
+      per_channel_multipliers(1.0f, one, 1.0f, 3, RoundingMode::kDouble);
   ASSERT_EQ(three.size(), 3u);
   for (const QuantizedMultiplier& q : three) EXPECT_EQ(q, (QuantizedMultiplier{1610612736, 0}));
 
@@ -178,7 +181,8 @@ TEST(ChannelMultipliers, PerTensorFullyConnectedTakesTheProductInFloat) {
   for (int i = 0; i < 200; ++i) {
     const float in = scale(rng), filter = scale(rng), out = scale(rng);
     const float product = in * filter;
-    const QuantizedMultiplier fc = fully_connected_per_tensor_multiplier(in, filter, out, RoundingMode::kDouble);
+    const QuantizedMultiplier fc =
+        fully_connected_per_tensor_multiplier(in, filter, out, RoundingMode::kDouble);
     EXPECT_EQ(fc, independent_multiplier(static_cast<double>(product) / static_cast<double>(out)));
     const std::vector<float> f{filter};
     differing += fc != per_channel_multipliers(in, f, out, 1, RoundingMode::kDouble)[0];

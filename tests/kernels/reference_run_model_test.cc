@@ -54,8 +54,8 @@ TEST(ReferenceRunModel, FollowsTensorIdsAndConstants) {
   const Model model = small_model();
   std::vector<std::string> seen;
   const std::vector<Tensor> out =
-      run_model(model, std::vector<Tensor>{Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 50})}, RoundingMode::kDouble,
-                [&](const Layer& layer, std::span<const Tensor> outputs) {
+      run_model(model, std::vector<Tensor>{Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 50})},
+                RoundingMode::kDouble, [&](const Layer& layer, std::span<const Tensor> outputs) {
                   seen.push_back(layer.op_name);
                   EXPECT_EQ(outputs.size(), 1u);
                 });
@@ -90,8 +90,8 @@ TEST(ReferenceRunModel, UnsupportedLayersAreRefusedBeforeRunning) {
   model.layers.push_back(svdf);
   int calls = 0;
   try {
-    run_model(model, std::vector<Tensor>{Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 4})}, RoundingMode::kDouble,
-              [&](const Layer&, std::span<const Tensor>) { ++calls; });
+    run_model(model, std::vector<Tensor>{Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 4})},
+              RoundingMode::kDouble, [&](const Layer&, std::span<const Tensor>) { ++calls; });
     FAIL();
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "layer 3: operator not supported by the reference ops: SVDF");
@@ -108,8 +108,9 @@ TEST(ReferenceRunModel, MissingTensorsAndWrongInputs) {
     run_model(model, std::vector<Tensor>{Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 4})});
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "layer 1 (ADD): input 1: tensor 5 is neither a graph input, a constant nor an earlier "
-                           "layer's output");
+    EXPECT_STREQ(e.what(),
+                 "layer 1 (ADD): input 1: tensor 5 is neither a graph input, a constant nor an earlier "
+                 "layer's output");
   }
   try {
     run_model(small_model(), std::vector<Tensor>{Tensor::from_int8({1, 4}, {1, 2, 3, 4})});

@@ -27,11 +27,13 @@ Layer unary_layer(OpKind op, const char* name, TensorDesc in, TensorDesc out) {
 TEST(ReferenceReshape, KeepsValuesTakesTheOutputShape) {
   const Layer layer = completed(unary_layer(OpKind::kReshape, "RESHAPE", activation({1, 1, 1, 4}, 0.5f, 3),
                                             activation({1, 4}, 0.5f, 3)));
-  EXPECT_EQ(reshape(layer, Tensor::from_int8({1, 1, 1, 4}, {1, -2, 3, -4})), Tensor::from_int8({1, 4}, {1, -2, 3, -4}));
+  EXPECT_EQ(reshape(layer, Tensor::from_int8({1, 1, 1, 4}, {1, -2, 3, -4})),
+            Tensor::from_int8({1, 4}, {1, -2, 3, -4}));
 }
 
 TEST(ReferencePad, SpatialPadsFilledWithTheOutputZeroPoint) {
-  Layer layer = unary_layer(OpKind::kPad, "PAD", activation({1, 2, 2, 1}, 1.0f, -5), activation({1, 3, 4, 1}, 1.0f, -5));
+  Layer layer = unary_layer(OpKind::kPad, "PAD", activation({1, 2, 2, 1}, 1.0f, -5),
+                            activation({1, 3, 4, 1}, 1.0f, -5));
   layer.options.pads = {1, 0, 0, 2};  // top, bottom, left, right
   layer = completed(layer);
   EXPECT_EQ(pad(layer, Tensor::from_int8({1, 2, 2, 1}, {1, 2, 3, 4})),
@@ -50,14 +52,15 @@ TEST(ReferencePad, FloatPadsWithZero) {
 }
 
 TEST(ReferencePad, RefusesWhatTheLayerDoesNotKeep) {
-  Layer channels = completed(unary_layer(OpKind::kPad, "PAD", activation({1, 2, 2, 1}, 1.0f, 0),
-                                         activation({1, 2, 2, 3}, 1.0f, 0)));
+  Layer channels = completed(
+      unary_layer(OpKind::kPad, "PAD", activation({1, 2, 2, 1}, 1.0f, 0), activation({1, 2, 2, 3}, 1.0f, 0)));
   try {
     pad_params(channels);
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "layer 9 (PAD): padding of dimension 3 (1 to 3) not kept by the layer (only the spatial "
-                           "pads of a rank-4 tensor are)");
+    EXPECT_STREQ(e.what(),
+                 "layer 9 (PAD): padding of dimension 3 (1 to 3) not kept by the layer (only the spatial "
+                 "pads of a rank-4 tensor are)");
   }
   Layer v2 = completed(unary_layer(OpKind::kPad, "PADV2", activation({1, 2, 2, 1}, 1.0f, 0),
                                    activation({1, 2, 2, 1}, 1.0f, 0)));
@@ -65,11 +68,13 @@ TEST(ReferencePad, RefusesWhatTheLayerDoesNotKeep) {
     pad_params(v2);
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "layer 9 (PADV2): PADV2 not supported: the layer does not keep its constant pad value");
+    EXPECT_STREQ(e.what(),
+                 "layer 9 (PADV2): PADV2 not supported: the layer does not keep its constant pad value");
   }
 }
 
-Layer concat_layer(std::vector<TensorDesc> inputs, TensorDesc out, int axis, ActivationKind act = ActivationKind::kNone) {
+Layer concat_layer(std::vector<TensorDesc> inputs, TensorDesc out, int axis,
+                   ActivationKind act = ActivationKind::kNone) {
   Layer l;
   l.index = 11;
   l.op = OpKind::kConcatenation;
@@ -85,26 +90,29 @@ TEST(ReferenceConcatenation, InterleavesAlongTheLastAxisAndCopiesRawValues) {
   // Different input quantization is copied as is, as TFLM's int8 path does.
   const Layer layer = concat_layer({activation({1, 1, 2, 1}, 0.5f, 1), activation({1, 1, 2, 2}, 0.25f, -3)},
                                    activation({1, 1, 2, 3}, 0.5f, 1), 3);
-  const std::vector<Tensor> in{Tensor::from_int8({1, 1, 2, 1}, {1, 2}), Tensor::from_int8({1, 1, 2, 2}, {10, 20, 30, 40})};
+  const std::vector<Tensor> in{Tensor::from_int8({1, 1, 2, 1}, {1, 2}),
+                               Tensor::from_int8({1, 1, 2, 2}, {10, 20, 30, 40})};
   EXPECT_EQ(concatenation(layer, in), Tensor::from_int8({1, 1, 2, 3}, {1, 10, 20, 2, 30, 40}));
 }
 
 TEST(ReferenceConcatenation, FirstAxisAppendsAndActivationIsRefused) {
-  const Layer layer = concat_layer({activation({1, 2}, 1.0f, 0), activation({2, 2}, 1.0f, 0)}, activation({3, 2}, 1.0f, 0), 0);
+  const Layer layer = concat_layer({activation({1, 2}, 1.0f, 0), activation({2, 2}, 1.0f, 0)},
+                                   activation({3, 2}, 1.0f, 0), 0);
   const std::vector<Tensor> in{Tensor::from_int8({1, 2}, {1, 2}), Tensor::from_int8({2, 2}, {3, 4, 5, 6})};
   EXPECT_EQ(concatenation(layer, in), Tensor::from_int8({3, 2}, {1, 2, 3, 4, 5, 6}));
-  const Layer relu = concat_layer({activation({1, 2}, 1.0f, 0), activation({2, 2}, 1.0f, 0)}, activation({3, 2}, 1.0f, 0),
-                                  0, ActivationKind::kRelu);
+  const Layer relu = concat_layer({activation({1, 2}, 1.0f, 0), activation({2, 2}, 1.0f, 0)},
+                                  activation({3, 2}, 1.0f, 0), 0, ActivationKind::kRelu);
   try {
     concatenation(relu, in);
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "layer 11 (CONCATENATION): fused activation RELU not supported (TFLM takes NONE only)");
+    EXPECT_STREQ(e.what(),
+                 "layer 11 (CONCATENATION): fused activation RELU not supported (TFLM takes NONE only)");
   }
 }
 
-Layer mean_layer(Shape in, float in_scale, std::int64_t in_zp, Shape out, float out_scale, std::int64_t out_zp,
-                 std::vector<std::int32_t> axes, bool keep_dims) {
+Layer mean_layer(Shape in, float in_scale, std::int64_t in_zp, Shape out, float out_scale,
+                 std::int64_t out_zp, std::vector<std::int32_t> axes, bool keep_dims) {
   Layer l = unary_layer(OpKind::kMean, "MEAN", activation(std::move(in), in_scale, in_zp),
                         activation(std::move(out), out_scale, out_zp));
   l.options.axes = std::move(axes);

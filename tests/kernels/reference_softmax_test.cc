@@ -55,9 +55,11 @@ TEST(ReferenceSoftmax, EqualRowsGiveExactFractions) {
               Tensor::from_int8({1, 1}, {127}));
     EXPECT_EQ(softmax(softmax_layer({1, 2}, 0.1f), Tensor::from_int8({1, 2}, {-7, -7}), mode),
               Tensor::from_int8({1, 2}, {0, 0}));
-    EXPECT_EQ(softmax(softmax_layer({2, 4}, 0.1f), Tensor::from_int8({2, 4}, std::vector<std::int8_t>(8, 100)), mode),
+    EXPECT_EQ(softmax(softmax_layer({2, 4}, 0.1f),
+                      Tensor::from_int8({2, 4}, std::vector<std::int8_t>(8, 100)), mode),
               Tensor::from_int8({2, 4}, std::vector<std::int8_t>(8, -64)));
-    EXPECT_EQ(softmax(softmax_layer({1, 256}, 0.05f), Tensor::from_int8({1, 256}, std::vector<std::int8_t>(256, 3)), mode),
+    EXPECT_EQ(softmax(softmax_layer({1, 256}, 0.05f),
+                      Tensor::from_int8({1, 256}, std::vector<std::int8_t>(256, 3)), mode),
               Tensor::from_int8({1, 256}, std::vector<std::int8_t>(256, -127)));
   }
 }
@@ -66,7 +68,8 @@ TEST(ReferenceSoftmax, DifferencesBelowDiffMinGiveExactlyMinus128) {
   // Scale 1: diff_min -15. -16 is cut off (-128 exactly), the maximum alone takes 127; -15 still
   // counts but exp(-15) is far below one output step.
   const Layer layer = softmax_layer({1, 3}, 1.0f);
-  EXPECT_EQ(softmax(layer, Tensor::from_int8({1, 3}, {0, -16, -15})), Tensor::from_int8({1, 3}, {127, -128, -128}));
+  EXPECT_EQ(softmax(layer, Tensor::from_int8({1, 3}, {0, -16, -15})),
+            Tensor::from_int8({1, 3}, {127, -128, -128}));
 }
 
 TEST(ReferenceSoftmax, TflmGoldenVectorWithinOneStep) {
@@ -110,7 +113,8 @@ TEST(ReferenceSoftmax, RefusesOtherOutputQuantization) {
     softmax_params(layer);
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("layer 30 (SOFTMAX): output quantization"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("layer 30 (SOFTMAX): output quantization"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -142,7 +146,7 @@ TEST(FixedPoint, SaturatingShiftsAndRescale) {
   EXPECT_EQ(saturating_rounding_multiply_by_pot(1 << 29, 2), 2147483647);
   EXPECT_EQ(saturating_rounding_multiply_by_pot(-(1 << 29) - 1, 2), -2147483647 - 1);
   EXPECT_EQ(saturating_rounding_multiply_by_pot(-6, -2), -2);  // -1.5 -> -2
-  EXPECT_EQ(rescale_fixed_point(2147483647, 0, 12), 524288);    // 1.0 in Q12.19, rounded
+  EXPECT_EQ(rescale_fixed_point(2147483647, 0, 12), 524288);   // 1.0 in Q12.19, rounded
 }
 
 }  // namespace

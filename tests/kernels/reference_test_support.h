@@ -17,7 +17,9 @@
 
 namespace pietune::kernels::reference::testing {
 
-inline Quantization quant(float scale, std::int64_t zero_point) { return Quantization{{scale}, {zero_point}, 0}; }
+inline Quantization quant(float scale, std::int64_t zero_point) {
+  return Quantization{{scale}, {zero_point}, 0};
+}
 
 inline Quantization channel_quant(std::vector<float> scales, int dimension) {
   return Quantization{scales, std::vector<std::int64_t>(scales.size(), 0), dimension};
@@ -51,7 +53,8 @@ inline TensorDesc int8_weights(Shape shape, const std::vector<std::int8_t>& valu
 }
 
 inline TensorDesc int32_bias(const std::vector<std::int32_t>& values) {
-  return constant(Shape{static_cast<std::int32_t>(values.size())}, ElementType::kInt32, values, quant(1.0f, 0));
+  return constant(Shape{static_cast<std::int32_t>(values.size())}, ElementType::kInt32, values,
+                  quant(1.0f, 0));
 }
 
 inline Layer completed(Layer layer) {
@@ -60,7 +63,8 @@ inline Layer completed(Layer layer) {
 }
 
 // Seeded int8 values in [lo, hi].
-inline std::vector<std::int8_t> random_int8(std::mt19937& rng, std::size_t count, int lo = -128, int hi = 127) {
+inline std::vector<std::int8_t> random_int8(std::mt19937& rng, std::size_t count, int lo = -128,
+                                            int hi = 127) {
   std::uniform_int_distribution<int> dist(lo, hi);
   std::vector<std::int8_t> v(count);
   for (auto& x : v) x = static_cast<std::int8_t>(dist(rng));
@@ -122,7 +126,8 @@ inline std::int32_t independent_single_rounding(std::int32_t x, QuantizedMultipl
 }
 
 inline std::int32_t independent_requantize(std::int32_t x, QuantizedMultiplier q, RoundingMode mode) {
-  return mode == RoundingMode::kDouble ? independent_double_rounding(x, q) : independent_single_rounding(x, q);
+  return mode == RoundingMode::kDouble ? independent_double_rounding(x, q)
+                                       : independent_single_rounding(x, q);
 }
 
 inline std::int8_t clamp_int8(std::int64_t v, std::int64_t lo = -128, std::int64_t hi = 127) {

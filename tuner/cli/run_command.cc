@@ -40,23 +40,27 @@ std::vector<std::uint8_t> read_bytes(const std::string& path) {
 }
 
 // The graph inputs from IN.bin: the raw little-endian bytes of every input tensor, in graph order.
-std::vector<ref::Tensor> inputs_from_file(const std::string& path, const std::vector<kernels::TensorDesc>& descs) {
+std::vector<ref::Tensor> inputs_from_file(const std::string& path,
+                                          const std::vector<kernels::TensorDesc>& descs) {
   const std::vector<std::uint8_t> bytes = read_bytes(path);
   std::int64_t needed = 0;
   for (const kernels::TensorDesc& d : descs) needed += d.size_bytes();
   if (static_cast<std::int64_t>(bytes.size()) != needed) {
     std::string what;
     for (const kernels::TensorDesc& d : descs) {
-      what += fmt::format("{}{} {}", what.empty() ? "" : " + ", kernels::shape_to_string(d.shape), kernels::to_string(d.type));
+      what += fmt::format("{}{} {}", what.empty() ? "" : " + ", kernels::shape_to_string(d.shape),
+                          kernels::to_string(d.type));
     }
-    throw InputError(fmt::format("{}: {} bytes, the model input {} needs {}", path, bytes.size(), what, needed));
+    throw InputError(
+        fmt::format("{}: {} bytes, the model input {} needs {}", path, bytes.size(), what, needed));
   }
   std::vector<ref::Tensor> tensors;
   std::size_t offset = 0;
   for (std::size_t i = 0; i < descs.size(); ++i) {
     const auto size = static_cast<std::size_t>(descs[i].size_bytes());
     const std::span<const std::uint8_t> part(bytes.data() + offset, size);
-    tensors.push_back(ref::Tensor::from_bytes(descs[i].type, descs[i].shape, part, fmt::format("{}: input {}", path, i)));
+    tensors.push_back(
+        ref::Tensor::from_bytes(descs[i].type, descs[i].shape, part, fmt::format("{}: input {}", path, i)));
     offset += size;
   }
   return tensors;
@@ -69,7 +73,8 @@ std::vector<ref::Tensor> random_inputs(std::uint64_t seed, const std::vector<ker
   std::vector<ref::Tensor> tensors;
   for (const kernels::TensorDesc& d : descs) {
     if (!ref::is_tensor_type(d.type)) {
-      throw InputError(fmt::format("input tensor {}: element type {} not supported", d.id, kernels::to_string(d.type)));
+      throw InputError(
+          fmt::format("input tensor {}: element type {} not supported", d.id, kernels::to_string(d.type)));
     }
     ref::Tensor t = ref::Tensor::zeros(d.type, d.shape);
     switch (d.type) {
@@ -94,7 +99,8 @@ std::vector<ref::Tensor> random_inputs(std::uint64_t seed, const std::vector<ker
 std::string describe(const std::vector<ref::Tensor>& tensors) {
   std::string text;
   for (const ref::Tensor& t : tensors) {
-    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", kernels::shape_to_string(t.shape()), kernels::to_string(t.type()));
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", kernels::shape_to_string(t.shape()),
+                        kernels::to_string(t.type()));
   }
   return text;
 }
@@ -106,7 +112,8 @@ int run_run(const RunOptions& options) {
     throw InputError("run: give exactly one of --input IN.bin and --random-input SEED");
   }
   const kernels::Model model = load_model(options.model);
-  const ref::RoundingMode rounding = options.single_rounding ? ref::RoundingMode::kSingle : ref::RoundingMode::kDouble;
+  const ref::RoundingMode rounding =
+      options.single_rounding ? ref::RoundingMode::kSingle : ref::RoundingMode::kDouble;
   std::vector<ref::Tensor> inputs;
   try {
     ref::check_model_supported(model);
@@ -141,9 +148,9 @@ int run_run(const RunOptions& options) {
   if (!out) throw InputError(options.output + ": cannot write output file");
 
   const std::string source = random_seed ? fmt::format("random seed {}", *random_seed) : options.input;
-  std::printf("%s\n", fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)", model.name,
-                                  model.layers.size(), ref::to_string(rounding), describe(inputs), source,
-                                  describe(outputs), options.output, written)
+  std::printf("%s\n", fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)",
+                                  model.name, model.layers.size(), ref::to_string(rounding), describe(inputs),
+                                  source, describe(outputs), options.output, written)
                           .c_str());
   return kExitOk;
 }
@@ -152,18 +159,22 @@ int run_run(const RunOptions& options) {
 
 void register_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* command = add_command(app, "run",
-                                  "Run a whole model with the bit-exact reference ops (TFLite Micro int8 semantics) "
-                                  "on an input file or seeded random input; write the raw output bytes",
-                                  [options] { return run_run(*options); });
+  CLI::App* command =
+      add_command(app, "run",
+                  "Run a whole model with the bit-exact reference ops (TFLite Micro int8 semantics) "
+                  "on an input file or seeded random input; write the raw output bytes",
+                  [options] { return run_run(*options); });
   command->add_option("MODEL", options->model, "a .tflite model")->required();
-  command->add_option("--input", options->input, "raw bytes of the model input tensor (int8: one byte per element)");
+  command->add_option("--input", options->input,
+                      "raw bytes of the model input tensor (int8: one byte per element)");
   options->random_input =
       command->add_option("--random-input", options->seed, "seed for a deterministic random input");
-  command->add_option("--output", options->output, "write the raw bytes of the model output here")->required();
-  command->add_flag("--single-rounding", options->single_rounding,
-                    "requantize with single rounding (a TFLITE_SINGLE_ROUNDING build) instead of TFLM's default "
-                    "double rounding");
+  command->add_option("--output", options->output, "write the raw bytes of the model output here")
+      ->required();
+  command->add_flag(
+      "--single-rounding", options->single_rounding,
+      "requantize with single rounding (a TFLITE_SINGLE_ROUNDING build) instead of TFLM's default "
+      "double rounding");
 }
 
 }  // namespace pietune::tuner::cli
