@@ -23,9 +23,9 @@ ensure_packages() {
   fi
 }
 
-# configure_and_build BUILD_DIR [cmake args...]
+# configure_and_build BUILD_DIR [cmake args...]; PIETUNE_TARGET, if set, builds only that target.
 configure_and_build() {
   local dir="$1"; shift
   cmake -S "$PIETUNE_ROOT" -B "$dir" "$@" >&2
-  cmake --build "$dir" -j "$(nproc)" >&2
+  cmake --build "$dir" -j "$(nproc)" ${PIETUNE_TARGET:+--target "$PIETUNE_TARGET"} >&2
 }

@@ -147,7 +147,7 @@ int run_run(const RunOptions& options) {
   out.flush();
   if (!out) throw InputError(options.output + ": cannot write output file");
 
-  const std::string source = random_seed ? fmt::format("random seed {}", *random_seed) : options.input;
+  const std::string source = random_seed ? fmt::format("random seed {}", random_seed.value_or(0)) : options.input;
   std::printf("%s\n", fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)",
                                   model.name, model.layers.size(), ref::to_string(rounding), describe(inputs),
                                   source, describe(outputs), options.output, written)
