@@ -3,6 +3,10 @@
 #include "kernels/registry.h"
 
 #include "kernels/families/conv_accx.h"
+#include "kernels/families/conv_espnn.h"
+#include "kernels/families/conv_qacc.h"
+#include "kernels/families/dwconv_qacc.h"
+#include "kernels/families/fc_accx.h"
 
 namespace pietune::kernels {
 namespace {
@@ -19,6 +23,43 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &conv_accx_legal,
      .generate = &conv_accx_generate},
+    {.name = "conv_qacc",
+     .op = OpKind::kConv2d,
+     .version = 1,
+     .prefix = "conv_qs8_qacc",
+     .summary = "QACC lanes over 16 output channels, each input byte broadcast to all lanes",
+     .params = kConvQaccParams,
+     .candidates = nullptr,
+     .legal = &conv_qacc_legal,
+     .generate = &conv_qacc_generate},
+    {.name = "conv_espnn",
+     .op = OpKind::kConv2d,
+     .version = 1,
+     .prefix = "conv_qs8_espnn",
+     .summary = "baseline with esp-nn's structure: per filter row an unaligned ACCX dot product and SRS.ACCX, "
+                "scalar sum and requantization",
+     .params = kConvEspnnParams,
+     .candidates = nullptr,
+     .legal = &conv_espnn_legal,
+     .generate = &conv_espnn_generate},
+    {.name = "dwconv_qacc",
+     .op = OpKind::kDepthwiseConv2d,
+     .version = 1,
+     .prefix = "dwconv_qs8_qacc",
+     .summary = "QACC lanes over 16 channels, one output pixel at a time, taps as straight-line MACs",
+     .params = kDwconvQaccParams,
+     .candidates = nullptr,
+     .legal = &dwconv_qacc_legal,
+     .generate = &dwconv_qacc_generate},
+    {.name = "fc_accx",
+     .op = OpKind::kFullyConnected,
+     .version = 1,
+     .prefix = "fc_qs8_accx",
+     .summary = "ACCX dot product per output unit over the input row",
+     .params = kFcAccxParams,
+     .candidates = nullptr,
+     .legal = &fc_accx_legal,
+     .generate = &fc_accx_generate},
 };
 
 }  // namespace

@@ -41,6 +41,9 @@ struct GeneratedKernel {
   std::uint32_t scratch_bytes = 0;
   std::uint32_t input_align_bytes = 1;
   std::uint32_t output_align_bytes = 1;
+  // Bytes past the end of the input the kernel may read (never use): its loads of whole aligned
+  // blocks can extend beyond the last input byte. The caller keeps them mapped.
+  std::uint32_t input_overread_bytes = 0;
 
   // Bytes of the call block: one word per constant buffer plus the scratch word.
   std::uint32_t call_block_bytes() const { return 4 * static_cast<std::uint32_t>(constants.size() + 1); }

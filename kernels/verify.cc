@@ -72,7 +72,7 @@ Layer with_random_constants(const Layer& layer, std::uint64_t seed) {
   return out;
 }
 
-Verdict verify_variant(const Layer& layer, const Variant& variant, const VerifyOptions& options) {
+void require_legal(const Layer& layer, const Variant& variant) {
   const FamilySpec* family = find_family(variant.family);
   PIETUNE_CHECK(family) << variant.family;
   if (family->op != layer.op)
@@ -80,12 +80,18 @@ Verdict verify_variant(const Layer& layer, const Variant& variant, const VerifyO
                                  to_string(family->op), to_string(layer.op)));
   if (std::optional<Rejection> r = family->legal(layer, variant))
     throw InputError(fmt::format("{}: not legal for this layer: {}: {}", variant.name(), r->rule, r->reason));
+}
+
+Verdict verify_variant(const Layer& layer, const Variant& variant, const VerifyOptions& options) {
+  require_legal(layer, variant);
+  const FamilySpec* family = find_family(variant.family);
   Verdict v = verify_kernel(layer, family->generate(layer, variant), options);
   v.variant = variant.name();
   return v;
 }
 
 Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const VerifyOptions& options) {
+  PIETUNE_CHECK(kernel.input_overread_bytes <= 64) << kernel.input_overread_bytes;
   Verdict verdict;
   verdict.variant = kernel.symbol.starts_with("pietune_") ? kernel.symbol.substr(8) : kernel.symbol;
   emu::Emulator emulator(kernel.program);

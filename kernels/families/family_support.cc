@@ -80,6 +80,32 @@ model::Program single_function_program(model::Function function) {
   return program;
 }
 
+std::optional<Rejection> check_qacc_lane_range(int channels, std::int64_t terms, const char* terms_name,
+                                               const std::function<int(int, std::int64_t)>& weight, bool have_data) {
+  constexpr std::int64_t kLaneMax = (1 << 19) - 1;
+  constexpr std::int64_t kLaneMin = -(1 << 19);
+  for (int c = 0; c < channels; ++c) {
+    std::int64_t pos = 0, neg = 0;  // Σ of the positive weights, Σ|negative weights|
+    if (have_data) {
+      for (std::int64_t t = 0; t < terms; ++t) {
+        const int v = weight(c, t);
+        (v > 0 ? pos : neg) += v > 0 ? v : -v;
+      }
+    }
+    const std::int64_t up = have_data ? 127 * pos + 128 * neg : 128 * 127 * terms;
+    const std::int64_t down = have_data ? -(128 * pos + 127 * neg) : -128 * 127 * terms;
+    if (up > kLaneMax || down < kLaneMin)
+      return Rejection{"qacc_lane_range",
+                       fmt::format("channel {}: worst-case lane sum {} over {} {} exceeds the 20-bit QACC lane "
+                                   "range {}..{} ({}, inputs -128..127)",
+                                   c, up > kLaneMax ? up : down, terms, terms_name, kLaneMin, kLaneMax,
+                                   have_data ? fmt::format("sum of |w| = {}", pos + neg)
+                                             : std::string("|w| = 127 assumed without weight data"))};
+    if (!have_data) break;  // every channel has the same bound
+  }
+  return std::nullopt;
+}
+
 std::optional<Rejection> check_scratch(std::int64_t bytes, const char* what) {
   if (bytes <= kMaxScratchBytes) return std::nullopt;
   return Rejection{"scratch", fmt::format("{} needs {} bytes of scratch, more than the {}-byte limit", what, bytes,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,6 +48,13 @@ inline std::int64_t round_up(std::int64_t value, std::int64_t step) { return (va
 
 // A one-function Program named `symbol`.
 model::Program single_function_program(model::Function function);
+
+// Rule "qacc_lane_range": 8-bit MACs into 20-bit QACC lanes saturate at -2^19..2^19-1. With raw
+// inputs in -128..127, every partial sum of lane c lies in [-(128 P + 127 N), 127 P + 128 N],
+// P = Σ of its positive weights, N = Σ|negative weights| over its `terms` products; without weight
+// data |w| = 127 is assumed. weight(c, t) gives the t-th weight of lane c.
+std::optional<Rejection> check_qacc_lane_range(int channels, std::int64_t terms, const char* terms_name,
+                                               const std::function<int(int, std::int64_t)>& weight, bool have_data);
 
 // Largest scratch buffer a generated kernel may ask for (it must fit in PSRAM next to the tensors).
 inline constexpr std::int64_t kMaxScratchBytes = std::int64_t{8} << 20;

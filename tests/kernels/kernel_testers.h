@@ -233,4 +233,81 @@ class ConvTester : public TesterBase<ConvTester> {
   Padding padding_ = Padding::kSame;
 };
 
+class DepthwiseTester : public TesterBase<DepthwiseTester> {
+ public:
+  DepthwiseTester& batches(int n) { EXPECT_GE(n, 1); batches_ = n; return *this; }
+  DepthwiseTester& input_size(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); height_ = h; width_ = w; return *this; }
+  DepthwiseTester& channels(int c) { EXPECT_GE(c, 1); channels_ = c; return *this; }
+  DepthwiseTester& depth_multiplier(int m) { EXPECT_GE(m, 1); multiplier_ = m; return *this; }
+  DepthwiseTester& kernel(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); kh_ = h; kw_ = w; return *this; }
+  DepthwiseTester& stride(int s) { return stride(s, s); }
+  DepthwiseTester& stride(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); sh_ = h; sw_ = w; return *this; }
+  DepthwiseTester& dilation(int d) { return dilation(d, d); }
+  DepthwiseTester& dilation(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); dh_ = h; dw_ = w; return *this; }
+  DepthwiseTester& padding(Padding p) { padding_ = p; return *this; }
+
+  Layer layer() const {
+    const int out_c = channels_ * multiplier_;
+    Layer l;
+    l.op = OpKind::kDepthwiseConv2d;
+    l.op_name = "DEPTHWISE_CONV_2D";
+    l.inputs = {tensor({batches_, height_, width_, channels_})};
+    l.weights = tensor({1, kh_, kw_, out_c}, ElementType::kInt8, true);
+    if (bias_) l.bias = tensor({out_c}, ElementType::kInt32, true);
+    const int ekh = (kh_ - 1) * dh_ + 1, ekw = (kw_ - 1) * dw_ + 1;
+    const int oh = padding_ == Padding::kSame ? (height_ + sh_ - 1) / sh_ : (height_ - ekh) / sh_ + 1;
+    const int ow = padding_ == Padding::kSame ? (width_ + sw_ - 1) / sw_ : (width_ - ekw) / sw_ + 1;
+    l.outputs = {tensor({batches_, oh, ow, out_c})};
+    l.options.stride_h = sh_;
+    l.options.stride_w = sw_;
+    l.options.dilation_h = dh_;
+    l.options.dilation_w = dw_;
+    l.options.padding = padding_;
+    quantize(l, out_c, 3);
+    fill_constants(l);
+    complete_layer(l);
+    return l;
+  }
+
+  std::string shape_text() const {
+    return fmt::format("dwconv {}x{}x{}x{} dm {} k{}x{} s{}x{} d{}x{} {} zp {}/{} {}", batches_, height_, width_,
+                       channels_, multiplier_, kh_, kw_, sh_, sw_, dh_, dw_, to_string(padding_), input_zp_, output_zp_,
+                       to_string(activation_));
+  }
+
+ private:
+  int batches_ = 1, height_ = 5, width_ = 5, channels_ = 16, multiplier_ = 1;
+  int kh_ = 3, kw_ = 3, sh_ = 1, sw_ = 1, dh_ = 1, dw_ = 1;
+  Padding padding_ = Padding::kSame;
+};
+
+class FullyConnectedTester : public TesterBase<FullyConnectedTester> {
+ public:
+  FullyConnectedTester& batches(int n) { EXPECT_GE(n, 1); batches_ = n; return *this; }
+  FullyConnectedTester& depth(int d) { EXPECT_GE(d, 1); depth_ = d; return *this; }
+  FullyConnectedTester& units(int u) { EXPECT_GE(u, 1); units_ = u; return *this; }
+
+  Layer layer() const {
+    Layer l;
+    l.op = OpKind::kFullyConnected;
+    l.op_name = "FULLY_CONNECTED";
+    l.inputs = {tensor({batches_, depth_})};
+    l.weights = tensor({units_, depth_}, ElementType::kInt8, true);
+    if (bias_) l.bias = tensor({units_}, ElementType::kInt32, true);
+    l.outputs = {tensor({batches_, units_})};
+    quantize(l, units_, 0);
+    fill_constants(l);
+    complete_layer(l);
+    return l;
+  }
+
+  std::string shape_text() const {
+    return fmt::format("fc {}x{} -> {} zp {}/{} {}", batches_, depth_, units_, input_zp_, output_zp_,
+                       to_string(activation_));
+  }
+
+ private:
+  int batches_ = 1, depth_ = 32, units_ = 8;
+};
+
 }  // namespace pietune::kernels::testing

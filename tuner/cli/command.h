@@ -37,5 +37,7 @@ void register_time_command(CLI::App& app);
 void register_calibrate_command(CLI::App& app);
 void register_emu_command(CLI::App& app);
 void register_run_command(CLI::App& app);
+void register_variants_command(CLI::App& app);
+void register_verify_command(CLI::App& app);
 
 }  // namespace pietune::tuner::cli

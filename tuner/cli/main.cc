@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   cli::register_calibrate_command(app);
   cli::register_emu_command(app);
   cli::register_run_command(app);
+  cli::register_variants_command(app);
+  cli::register_verify_command(app);
 
   try {
     return cli::parse_and_run(app, argc, argv);

@@ -1,0 +1,62 @@
+// `pietune variants` run as a child process: the table of legal and rejected variants with
+// reasons, --layer, --json, and bad input exiting 2 with one stderr line.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_run_helpers.h"
+
+namespace pietune {
+namespace {
+
+using testing::run_pietune;
+
+const std::string kLayers = PIETUNE_SOURCE_DIR "/tests/data/layers/conv_dw_fc.json";
+
+TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
+  const testing::CliResult r = run_pietune({"variants", kLayers});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 5 legal, 6 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  rejected  conv_qs8_accx_1p1c_u1__pie_direct_rqscalar  [direct_channels] input channels 3 "
+                       "not a multiple of 16: direct loads need whole 16-byte pixels (the aligned path pads them in a "
+                       "scratch copy, +13 bytes per pixel)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("layer 1 DEPTHWISE_CONV_2D"), std::string::npos);
+  EXPECT_NE(r.out.find("layer 2 FULLY_CONNECTED 1x48 -> 1x10: 4 legal, 2 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 4 layers have no variant family (RESHAPE)\n"), std::string::npos) << r.out;
+}
+
+TEST(VariantsCli, OneLayerAsJson) {
+  const testing::CliResult r = run_pietune({"variants", kLayers, "--layer", "2", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc.size(), 1u);
+  EXPECT_EQ(doc[0]["layer"], 2);
+  EXPECT_EQ(doc[0]["op"], "FULLY_CONNECTED");
+  EXPECT_EQ(doc[0]["legal"].size(), 4u);
+  EXPECT_EQ(doc[0]["legal"][0]["name"], "fc_qs8_accx_1p1c_u1__pie_aligned_rqscalar");
+  EXPECT_EQ(doc[0]["legal"][0]["params"]["inputpath"], "aligned");
+  ASSERT_EQ(doc[0]["rejected"].size(), 2u);
+  for (const auto& rejected : doc[0]["rejected"]) {
+    EXPECT_EQ(rejected["rule"], "unroll");
+    EXPECT_FALSE(rejected["reason"].get<std::string>().empty());
+  }
+}
+
+TEST(VariantsCli, BadInputExitsTwo) {
+  testing::CliResult r = run_pietune({"variants", kLayers, "--layer", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pietune: " + kLayers + ": layer 3: no variant family for RESHAPE\n");
+  r = run_pietune({"variants", kLayers, "--layer", "9"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pietune: " + kLayers + ": --layer 9: out of range (4 layers)\n");
+  r = run_pietune({"variants", "/nonexistent.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace
+}  // namespace pietune

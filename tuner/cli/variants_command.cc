@@ -1,0 +1,111 @@
+// `pietune variants MODEL [--layer N] [--json]`: for each layer with a variant family, the legal
+// variants and the rejected ones with the rule and the reason.
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "kernels/enumerate.h"
+#include "kernels/layer.h"
+#include "kernels/registry.h"
+#include "model/support/error.h"
+#include "tuner/cli/command.h"
+#include "tuner/model_loader.h"
+
+namespace pietune::tuner::cli {
+namespace {
+
+struct VariantsOptions {
+  std::string model;
+  std::optional<int> layer;
+  bool json = false;
+};
+
+bool has_family(kernels::OpKind op) {
+  for (const kernels::FamilySpec& f : kernels::all_families())
+    if (f.op == op) return true;
+  return false;
+}
+
+// "CONV_2D 1x5x5x3 -> 1x5x5x4".
+std::string layer_title(const kernels::Layer& layer) {
+  return fmt::format("layer {} {} {} -> {}", layer.index, layer.op_name, kernels::shape_to_string(layer.input().shape),
+                     kernels::shape_to_string(layer.output().shape));
+}
+
+int run_variants(const VariantsOptions& options) {
+  const kernels::Model model = load_model(options.model);
+  std::vector<const kernels::Layer*> layers;
+  if (options.layer) {
+    if (*options.layer < 0 || *options.layer >= static_cast<int>(model.layers.size()))
+      throw InputError(fmt::format("{}: --layer {}: out of range ({} layers)", options.model, *options.layer,
+                                   model.layers.size()));
+    const kernels::Layer& layer = model.layers[static_cast<std::size_t>(*options.layer)];
+    if (!has_family(layer.op))
+      throw InputError(fmt::format("{}: layer {}: no variant family for {}", options.model, *options.layer, layer.op_name));
+    layers.push_back(&layer);
+  } else {
+    for (const kernels::Layer& layer : model.layers)
+      if (has_family(layer.op)) layers.push_back(&layer);
+  }
+
+  nlohmann::json doc = nlohmann::json::array();
+  std::string text;
+  for (const kernels::Layer* layer : layers) {
+    kernels::Enumeration e;
+    try {
+      e = kernels::enumerate_variants(*layer);
+    } catch (const InputError& err) {
+      throw InputError(fmt::format("{}: layer {}: {}", options.model, layer->index, err.what()));
+    }
+    if (options.json) {
+      nlohmann::json legal = nlohmann::json::array(), rejected = nlohmann::json::array();
+      for (const kernels::Variant& v : e.legal) legal.push_back(kernels::variant_to_json(v));
+      for (const kernels::RejectedVariant& r : e.rejected)
+        rejected.push_back({{"variant", kernels::variant_to_json(r.variant)},
+                            {"rule", r.rejection.rule},
+                            {"reason", r.rejection.reason}});
+      doc.push_back({{"layer", layer->index}, {"op", layer->op_name}, {"legal", legal}, {"rejected", rejected}});
+      continue;
+    }
+    text += fmt::format("{}: {} legal, {} rejected\n", layer_title(*layer), e.legal.size(), e.rejected.size());
+    for (const kernels::Variant& v : e.legal) text += fmt::format("  legal     {}\n", v.name());
+    for (const kernels::RejectedVariant& r : e.rejected)
+      text += fmt::format("  rejected  {}  [{}] {}\n", r.variant.name(), r.rejection.rule, r.rejection.reason);
+  }
+  if (options.json) {
+    text = doc.dump(2) + "\n";
+  } else {
+    std::set<std::string> others;
+    for (const kernels::Layer& layer : model.layers)
+      if (!has_family(layer.op)) others.insert(layer.op_name);
+    if (!options.layer && !others.empty()) {
+      std::string names;
+      for (const std::string& n : others) names += (names.empty() ? "" : ", ") + n;
+      text += fmt::format("{} of {} layers have no variant family ({})\n", model.layers.size() - layers.size(),
+                          model.layers.size(), names);
+    }
+  }
+  std::fputs(text.c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_variants_command(CLI::App& app) {
+  auto options = std::make_shared<VariantsOptions>();
+  CLI::App* command = add_command(app, "variants",
+                                  "List the kernel variants of each layer: the legal ones and the rejected ones with "
+                                  "the rule that failed and its numbers",
+                                  [options] { return run_variants(*options); });
+  command->add_option("MODEL", options->model, "a JSON layer file or a .tflite model")->required();
+  command->add_option("--layer", options->layer, "only this layer (its position in the file)");
+  command->add_flag("--json", options->json, "print JSON: per layer {layer, op, legal: [variant], rejected: "
+                                             "[{variant, rule, reason}]}");
+}
+
+}  // namespace pietune::tuner::cli
