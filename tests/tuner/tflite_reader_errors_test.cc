@@ -172,6 +172,20 @@ TEST(TfliteReaderErrorsTest, OpCodeIsTheLargerOfTheTwoFields) {
   EXPECT_EQ(read_error(spec), "m.tflite: operator code 0: builtin code -3 negative");
 }
 
+TEST(TfliteReaderErrorsTest, ManyReferencesToALargeTensorAreCapped) {
+  // One 1 MiB tensor name referenced 300 times by an SVDF: copying it into the layer would take
+  // 300 MiB, more than the reader's budget for tensor descriptions.
+  ModelSpec spec = testing::conv_model();
+  spec.op_codes = {{27, 27, ""}};
+  spec.tensors[0].name = std::string(1 << 20, 'n');
+  spec.operators[0].options.kind = tflite::BuiltinOptions::NONE;
+  spec.operators[0].inputs.assign(300, 0);
+  EXPECT_EQ(read_error(spec),
+            "m.tflite: operator 0 (SVDF): operators reference more than 256 MiB of tensor descriptions");
+  spec.operators[0].inputs.assign(20, 0);  // 20 MiB: accepted
+  EXPECT_EQ(read_tflite(testing::build_model(spec), "m").layers[0].inputs.size(), 20u);
+}
+
 TEST(TfliteReaderErrorsTest, TruncatedAndForeignBuffers) {
   std::vector<std::uint8_t> bytes = testing::build_model(testing::conv_model());
   bytes.resize(bytes.size() - 16);

@@ -54,9 +54,23 @@ struct OpCode {
   std::string name;
 };
 
+// Every Layer holds copies of its tensor descriptions (name, shape, scales). A crafted file can
+// reference one large description (long name, many per-channel scales) from many operator inputs;
+// the budget caps the bytes all those copies take, so such a file is an error, not an
+// out-of-memory abort.
+class CopyBudget {
+ public:
+  static constexpr std::uint64_t kLimitBytes = 256ull << 20;
+  // Charges one copy of `t`; throws InputError past the limit.
+  void charge(const kernels::TensorDesc& t);
+
+ private:
+  std::uint64_t used_bytes_ = 0;
+};
+
 // One operator as a Layer; errors are "operator N (NAME): ..." (the file prefix is added by the
 // caller).
 kernels::Layer read_operator(const tflite::Operator& op, int index, const OpCode& code,
-                             const std::vector<kernels::TensorDesc>& tensors);
+                             const std::vector<kernels::TensorDesc>& tensors, CopyBudget& budget);
 
 }  // namespace pietune::tuner::detail

@@ -270,8 +270,19 @@ void read_modelled(const tflite::Operator& op, const OperatorTensors& ts,
 
 }  // namespace
 
+void CopyBudget::charge(const TensorDesc& t) {
+  std::uint64_t bytes = sizeof(TensorDesc) + t.name.size() + t.shape.size() * sizeof(std::int32_t);
+  if (t.quant) {
+    bytes += t.quant->scales.size() * sizeof(float) + t.quant->zero_points.size() * sizeof(std::int64_t);
+  }
+  used_bytes_ += bytes;
+  if (used_bytes_ > kLimitBytes) {
+    fail("operators reference more than {} MiB of tensor descriptions", kLimitBytes >> 20);
+  }
+}
+
 Layer read_operator(const tflite::Operator& op, int index, const OpCode& code,
-                    const std::vector<TensorDesc>& tensors) {
+                    const std::vector<TensorDesc>& tensors, CopyBudget& budget) {
   Layer layer;
   layer.index = index;
   layer.op = builtin_op_kind(code.builtin);
@@ -279,6 +290,11 @@ Layer read_operator(const tflite::Operator& op, int index, const OpCode& code,
   try {
     const OperatorTensors ts{checked_indices(op.inputs(), "input", tensors.size()),
                              checked_indices(op.outputs(), "output", tensors.size())};
+    for (const auto* list : {&ts.inputs, &ts.outputs}) {
+      for (std::int32_t t : *list) {
+        if (t != kOmitted) budget.charge(tensors[static_cast<std::size_t>(t)]);
+      }
+    }
     if (layer.op == OpKind::kUnsupported) {
       // Listed with every tensor it names, so nothing is dropped silently.
       for (std::int32_t t : ts.inputs) {

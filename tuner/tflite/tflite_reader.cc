@@ -73,13 +73,15 @@ kernels::Model read_verified(const tflite::Model& model, const detail::FileView&
   result.input_ids = graph_tensor_ids(graph.inputs(), "input", tensors.size());
   result.output_ids = graph_tensor_ids(graph.outputs(), "output", tensors.size());
   if (!graph.operators()) return result;
+  detail::CopyBudget budget;
   for (flatbuffers::uoffset_t i = 0; i < graph.operators()->size(); ++i) {
     const tflite::Operator& op = *graph.operators()->Get(i);
     const std::uint32_t code = op.opcode_index();
     if (code >= codes.size()) {
       fail("operator {}: opcode index {} out of range ({} operator codes)", i, code, codes.size());
     }
-    result.layers.push_back(detail::read_operator(op, static_cast<int>(i), codes[code], tensors));
+    result.layers.push_back(
+        detail::read_operator(op, static_cast<int>(i), codes[code], tensors, budget));
   }
   return result;
 }
