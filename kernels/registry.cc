@@ -4,6 +4,7 @@
 
 #include "kernels/families/conv_accx.h"
 #include "kernels/families/conv_espnn.h"
+#include "kernels/families/conv_pw.h"
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_qacc.h"
 #include "kernels/families/fc_accx.h"
@@ -32,6 +33,15 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &conv_qacc_legal,
      .generate = &conv_qacc_generate},
+    {.name = "conv_pw",
+     .op = OpKind::kConv2d,
+     .version = 1,
+     .prefix = "conv_qs8_pw",
+     .summary = "pointwise matrix product: one output channel's weights held in q registers for a tile of pixels",
+     .params = kConvPwParams,
+     .candidates = nullptr,
+     .legal = &conv_pw_legal,
+     .generate = &conv_pw_generate},
     {.name = "conv_espnn",
      .op = OpKind::kConv2d,
      .version = 1,

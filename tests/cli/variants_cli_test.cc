@@ -16,9 +16,11 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
   const testing::CliResult r = run_pietune({"variants", kLayers});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 5 legal, 6 rejected\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 5 legal, 12 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" cycles "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" MAC/cycle\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  rejected  conv_qs8_accx_1p1c_u1__pie_direct_rqscalar  [direct_channels] input channels 3 "
                        "not a multiple of 16: direct loads need whole 16-byte pixels (the aligned path pads them in a "
                        "scratch copy, +13 bytes per pixel)\n"),
@@ -39,6 +41,7 @@ TEST(VariantsCli, OneLayerAsJson) {
   EXPECT_EQ(doc[0]["legal"].size(), 4u);
   EXPECT_EQ(doc[0]["legal"][0]["name"], "fc_qs8_accx_1p1c_u1__pie_aligned_rqscalar");
   EXPECT_EQ(doc[0]["legal"][0]["params"]["inputpath"], "aligned");
+  EXPECT_GT(doc[0]["legal"][0]["est_cycles"].get<double>(), 10 * 48);
   ASSERT_EQ(doc[0]["rejected"].size(), 2u);
   for (const auto& rejected : doc[0]["rejected"]) {
     EXPECT_EQ(rejected["rule"], "unroll");

@@ -1,5 +1,5 @@
 // `pietune variants MODEL [--layer N] [--json]`: for each layer with a variant family, the legal
-// variants and the rejected ones with the rule and the reason.
+// variants with their fast-mode cycle estimate and the rejected ones with the rule and the reason.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -12,6 +12,9 @@
 #include "kernels/enumerate.h"
 #include "kernels/layer.h"
 #include "kernels/registry.h"
+#include "kernels/verify.h"
+#include "model/timing/fast_model.h"
+#include "model/timing/machine.h"
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
 #include "tuner/model_loader.h"
@@ -35,6 +38,16 @@ bool has_family(kernels::OpKind op) {
 std::string layer_title(const kernels::Layer& layer) {
   return fmt::format("layer {} {} {} -> {}", layer.index, layer.op_name, kernels::shape_to_string(layer.input().shape),
                      kernels::shape_to_string(layer.output().shape));
+}
+
+// Fast-mode estimate of a legal variant's kernel (all buffers in SRAM). Layers without constant
+// data (JSON layer files) are generated with seeded random constants: the code does not depend
+// on the values.
+model::Cost estimate(const kernels::Layer& layer, const kernels::Variant& variant) {
+  static const model::FastModel fast(model::default_machine());
+  const kernels::Layer with_data = kernels::with_random_constants(layer, 1);
+  const kernels::GeneratedKernel kernel = kernels::find_family(variant.family)->generate(with_data, variant);
+  return fast.estimate(kernel.program.functions.front());
 }
 
 int run_variants(const VariantsOptions& options) {
@@ -64,7 +77,11 @@ int run_variants(const VariantsOptions& options) {
     }
     if (options.json) {
       nlohmann::json legal = nlohmann::json::array(), rejected = nlohmann::json::array();
-      for (const kernels::Variant& v : e.legal) legal.push_back(kernels::variant_to_json(v));
+      for (const kernels::Variant& v : e.legal) {
+        nlohmann::json entry = kernels::variant_to_json(v);
+        entry["est_cycles"] = estimate(*layer, v).cycles;
+        legal.push_back(entry);
+      }
       for (const kernels::RejectedVariant& r : e.rejected)
         rejected.push_back({{"variant", kernels::variant_to_json(r.variant)},
                             {"rule", r.rejection.rule},
@@ -73,7 +90,11 @@ int run_variants(const VariantsOptions& options) {
       continue;
     }
     text += fmt::format("{}: {} legal, {} rejected\n", layer_title(*layer), e.legal.size(), e.rejected.size());
-    for (const kernels::Variant& v : e.legal) text += fmt::format("  legal     {}\n", v.name());
+    for (const kernels::Variant& v : e.legal) {
+      const double cycles = estimate(*layer, v).cycles;
+      text += fmt::format("  legal     {:<50} {:>12.0f} cycles {:6.2f} MAC/cycle\n", v.name(), cycles,
+                          cycles > 0 ? static_cast<double>(layer->macs()) / cycles : 0.0);
+    }
     for (const kernels::RejectedVariant& r : e.rejected)
       text += fmt::format("  rejected  {}  [{}] {}\n", r.variant.name(), r.rejection.rule, r.rejection.reason);
   }
@@ -104,8 +125,8 @@ void register_variants_command(CLI::App& app) {
                                   [options] { return run_variants(*options); });
   command->add_option("MODEL", options->model, "a JSON layer file or a .tflite model")->required();
   command->add_option("--layer", options->layer, "only this layer (its position in the file)");
-  command->add_flag("--json", options->json, "print JSON: per layer {layer, op, legal: [variant], rejected: "
-                                             "[{variant, rule, reason}]}");
+  command->add_flag("--json", options->json, "print JSON: per layer {layer, op, legal: [variant + est_cycles], "
+                                             "rejected: [{variant, rule, reason}]}");
 }
 
 }  // namespace pietune::tuner::cli
