@@ -102,7 +102,7 @@ struct RunResult {
   std::uint32_t return_value = 0;  // the callee's a2 at its return
 };
 
-class Cpu;
+struct Cpu;
 
 class Emulator {
  public:
