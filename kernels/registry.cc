@@ -8,6 +8,7 @@
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_qacc.h"
 #include "kernels/families/fc_accx.h"
+#include "kernels/families/maxpool_vmax.h"
 
 namespace pietune::kernels {
 namespace {
@@ -70,6 +71,15 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &fc_accx_legal,
      .generate = &fc_accx_generate},
+    {.name = "maxpool_vmax",
+     .op = OpKind::kMaxPool2d,
+     .version = 1,
+     .prefix = "maxpool_qs8_vmax",
+     .summary = "16 channels per vector, EE.VMAX.S8 over the taps, vector activation clamp",
+     .params = kMaxpoolVmaxParams,
+     .candidates = nullptr,
+     .legal = &maxpool_vmax_legal,
+     .generate = &maxpool_vmax_generate},
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Property tests: random layers per op, for every family of the op, every legal variant of each run in the emulator and
-// compared bit for bit with the reference. CI runs 1,050 layers (conv 500, depthwise 300, fully
-// connected 250); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
+// compared bit for bit with the reference. CI runs 1,150 layers (conv 500, depthwise 300, fully
+// connected 250, max pool 100); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
 // points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps.
 #include <cstdlib>
@@ -17,6 +17,7 @@ namespace {
 using testing::ConvTester;
 using testing::DepthwiseTester;
 using testing::FullyConnectedTester;
+using testing::MaxPoolTester;
 using testing::WeightMode;
 
 constexpr int kChannels[] = {1, 3, 4, 8, 15, 16, 17, 64};
@@ -133,6 +134,30 @@ TEST(FamilyProperty, FullyConnectedRandomLayers) {
     draw_common(t, rng, i);
     SCOPED_TRACE(t.describe());
     variants += test_all_families(t, OpKind::kFullyConnected);
+    if (::testing::Test::HasFailure()) break;
+  }
+  EXPECT_GE(variants, layers);
+}
+
+TEST(FamilyProperty, MaxPoolRandomLayers) {
+  const int layers = 100 * scale();
+  std::int64_t variants = 0;
+  for (int i = 0; i < layers; ++i) {
+    std::mt19937_64 rng(13000 + i);
+    std::uniform_int_distribution<int> k(1, 4), s(1, 3), size(1, 7), pick(0, 9), extra(1, 40), zp(-128, 127);
+    MaxPoolTester t;
+    const int kh = k(rng), kw = pick(rng) < 7 ? kh : k(rng);
+    const Padding padding = pick(rng) < 6 ? Padding::kSame : Padding::kValid;
+    const int h = padding == Padding::kValid ? std::max(size(rng), kh) : size(rng);
+    const int w = padding == Padding::kValid ? std::max(size(rng), kw) : size(rng);
+    const int c = i < 64 ? kChannels[i % 8] : extra(rng);
+    t.channels(c).input_size(h, w).kernel(kh, kw).stride(s(rng)).padding(padding).batches(pick(rng) == 0 ? 2 : 1);
+    const int z = pick(rng);
+    t.input_zero_point(z == 0 ? -128 : z == 1 ? 127 : zp(rng));
+    t.activation(pick(rng) < 3 ? ActivationKind::kRelu6 : pick(rng) < 2 ? ActivationKind::kRelu : ActivationKind::kNone);
+    t.seed(static_cast<std::uint64_t>(i) + 77).cases(1);
+    SCOPED_TRACE(t.describe());
+    variants += test_all_families(t, OpKind::kMaxPool2d);
     if (::testing::Test::HasFailure()) break;
   }
   EXPECT_GE(variants, layers);

@@ -17,6 +17,7 @@ namespace {
 using testing::ConvTester;
 using testing::DepthwiseTester;
 using testing::FullyConnectedTester;
+using testing::MaxPoolTester;
 
 std::vector<Layer> sample_layers() {
   return {ConvTester().in_channels(3).out_channels(4).kernel(3, 3).stride(2).seed(1).layer(),
@@ -25,7 +26,9 @@ std::vector<Layer> sample_layers() {
           DepthwiseTester().channels(20).kernel(3, 3).stride(2).seed(4).layer(),
           DepthwiseTester().channels(32).kernel(3, 3).padding(Padding::kValid).seed(5).layer(),
           FullyConnectedTester().depth(40).units(6).batches(2).seed(6).layer(),
-          FullyConnectedTester().depth(64).units(3).seed(7).layer()};
+          FullyConnectedTester().depth(64).units(3).seed(7).layer(),
+          MaxPoolTester().channels(20).kernel(3, 3).stride(2).seed(8).layer(),
+          MaxPoolTester().channels(32).kernel(2, 2).padding(Padding::kValid).input_size(6, 6).seed(9).layer()};
 }
 
 TEST(GeneratedProgram, PrintsParsesAndEstimates) {
@@ -59,7 +62,7 @@ TEST(GeneratedProgram, PrintsParsesAndEstimates) {
       ++programs;
     }
   }
-  EXPECT_GE(programs, 15);
+  EXPECT_GE(programs, 20);
 }
 
 }  // namespace

@@ -310,4 +310,48 @@ class FullyConnectedTester : public TesterBase<FullyConnectedTester> {
   int batches_ = 1, depth_ = 32, units_ = 8;
 };
 
+// MAX_POOL_2D (no weights): the quantization knobs that apply are the zero point (input and output
+// share it, as TFLM requires) and the activation.
+class MaxPoolTester : public TesterBase<MaxPoolTester> {
+ public:
+  MaxPoolTester& batches(int n) { EXPECT_GE(n, 1); batches_ = n; return *this; }
+  MaxPoolTester& input_size(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); height_ = h; width_ = w; return *this; }
+  MaxPoolTester& channels(int c) { EXPECT_GE(c, 1); channels_ = c; return *this; }
+  MaxPoolTester& kernel(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); kh_ = h; kw_ = w; return *this; }
+  MaxPoolTester& stride(int s) { return stride(s, s); }
+  MaxPoolTester& stride(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); sh_ = h; sw_ = w; return *this; }
+  MaxPoolTester& padding(Padding p) { padding_ = p; return *this; }
+
+  Layer layer() const {
+    Layer l;
+    l.op = OpKind::kMaxPool2d;
+    l.op_name = "MAX_POOL_2D";
+    l.inputs = {tensor({batches_, height_, width_, channels_})};
+    const int oh = padding_ == Padding::kSame ? (height_ + sh_ - 1) / sh_ : (height_ - kh_) / sh_ + 1;
+    const int ow = padding_ == Padding::kSame ? (width_ + sw_ - 1) / sw_ : (width_ - kw_) / sw_ + 1;
+    l.outputs = {tensor({batches_, oh, ow, channels_})};
+    const float scale = activation_ == ActivationKind::kRelu6 ? 6.0f / 90.0f : 0.5f;
+    l.inputs[0].quant = Quantization{{scale}, {input_zp_}, 0};
+    l.outputs[0].quant = Quantization{{scale}, {input_zp_}, 0};
+    l.options.activation.kind = activation_;
+    l.options.filter_h = kh_;
+    l.options.filter_w = kw_;
+    l.options.stride_h = sh_;
+    l.options.stride_w = sw_;
+    l.options.padding = padding_;
+    complete_layer(l);
+    return l;
+  }
+
+  std::string shape_text() const {
+    return fmt::format("maxpool {}x{}x{}x{} k{}x{} s{}x{} {} zp {} {}", batches_, height_, width_, channels_, kh_, kw_,
+                       sh_, sw_, to_string(padding_), input_zp_, to_string(activation_));
+  }
+
+ private:
+  int batches_ = 1, height_ = 5, width_ = 5, channels_ = 16;
+  int kh_ = 2, kw_ = 2, sh_ = 2, sw_ = 2;
+  Padding padding_ = Padding::kSame;
+};
+
 }  // namespace pietune::kernels::testing
