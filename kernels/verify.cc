@@ -9,9 +9,11 @@
 #include <fmt/format.h>
 
 #include "emu_bridge/emulator.h"
+#include "emu_bridge/timed_run.h"
 #include "kernels/reference/run_layer.h"
 #include "kernels/reference/tensor.h"
 #include "model/support/error.h"
+#include "model/timing/machine.h"
 
 namespace pietune::kernels {
 namespace {
@@ -19,6 +21,7 @@ namespace {
 constexpr std::uint32_t kCallBlockAddr = emu::kSramBase;
 constexpr std::uint32_t kSramScratchAddr = emu::kSramBase + 0x1000;
 constexpr std::uint32_t kSramScratchLimit = 256u << 10;
+constexpr std::uint32_t kSramDataLimit = 448u << 10;  // the last 32 KB of SRAM hold the stack
 constexpr std::uint32_t kPsramScratchAddr = emu::kPsramBase + (8u << 20);
 constexpr std::uint32_t kGuardBytes = 16;
 constexpr std::uint8_t kGuardByte = 0xA5;
@@ -97,23 +100,6 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
   emu::Emulator emulator(kernel.program);
   emu::Memory& memory = emulator.memory();
 
-  // Constants in flash, the call block and (small) scratch in SRAM.
-  std::vector<std::uint32_t> call_block;
-  std::uint32_t flash = emu::kFlashBase;
-  for (const ConstantBuffer& c : kernel.constants) {
-    memory.load(flash, c.bytes);
-    call_block.push_back(flash);
-    flash = align_up(flash + static_cast<std::uint32_t>(c.bytes.size()) + 64, 16);
-  }
-  std::uint32_t scratch = 0;
-  if (kernel.scratch_bytes > 0)
-    scratch = kernel.scratch_bytes <= kSramScratchLimit ? kSramScratchAddr : kPsramScratchAddr;
-  call_block.push_back(scratch);
-  std::vector<std::uint8_t> block_bytes;
-  for (std::uint32_t w : call_block)
-    for (int k = 0; k < 4; ++k) block_bytes.push_back(static_cast<std::uint8_t>(w >> (8 * k)));
-  memory.load(kCallBlockAddr, block_bytes);
-
   const TensorDesc& in_desc = layer.input();
   const TensorDesc& out_desc = layer.output();
   const auto in_bytes = static_cast<std::uint32_t>(in_desc.size_bytes());
@@ -121,12 +107,48 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
   const std::int64_t in_zp = in_desc.quant ? in_desc.quant->zero_point() : 0;
   static constexpr std::uint32_t kOffsets[] = {0, 3, 7, 13, 1, 9, 15, 5};
 
+  // all_in_sram: one bump allocator over SRAM below the stack; else constants in flash, the input
+  // and output in PSRAM, the scratch in SRAM when it fits.
+  std::uint32_t sram_next = kSramScratchAddr;
+  const auto sram_alloc = [&](std::uint64_t bytes) {
+    const std::uint32_t at = sram_next;
+    const std::uint64_t end = std::uint64_t{at} + bytes + 64;
+    if (end > emu::kSramBase + kSramDataLimit)
+      throw InputError(fmt::format("{}: the kernel's buffers do not fit the {} bytes of SRAM set aside for them",
+                                   verdict.variant, kSramDataLimit));
+    sram_next = align_up(static_cast<std::uint32_t>(end), 16);
+    return at;
+  };
+  std::vector<std::uint32_t> call_block;
+  std::uint32_t flash = emu::kFlashBase;
+  for (const ConstantBuffer& c : kernel.constants) {
+    const std::uint32_t at = options.all_in_sram ? sram_alloc(c.bytes.size()) : flash;
+    memory.load(at, c.bytes);
+    call_block.push_back(at);
+    if (!options.all_in_sram) flash = align_up(flash + static_cast<std::uint32_t>(c.bytes.size()) + 64, 16);
+  }
+  std::uint32_t scratch = 0;
+  if (kernel.scratch_bytes > 0) {
+    if (options.all_in_sram)
+      scratch = sram_alloc(kernel.scratch_bytes);
+    else
+      scratch = kernel.scratch_bytes <= kSramScratchLimit ? kSramScratchAddr : kPsramScratchAddr;
+  }
+  call_block.push_back(scratch);
+  std::vector<std::uint8_t> block_bytes;
+  for (std::uint32_t w : call_block)
+    for (int k = 0; k < 4; ++k) block_bytes.push_back(static_cast<std::uint8_t>(w >> (8 * k)));
+  memory.load(kCallBlockAddr, block_bytes);
+  const std::uint32_t in_base = options.all_in_sram ? sram_alloc(in_bytes + 16) : emu::kPsramBase + 64;
+  const std::uint32_t out_base = options.all_in_sram ? sram_alloc(out_bytes + 2 * kGuardBytes + 16)
+                                                     : align_up(emu::kPsramBase + 64 + 16 + in_bytes + 64, 16);
+
   for (int c = 0; c < options.cases; ++c) {
     std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(c) * 0xD1B54A32D192ED03ull);
     const std::uint32_t in_offset = kernel.input_align_bytes == 1 ? kOffsets[c % 8] : 0;
     const std::uint32_t out_offset = kernel.output_align_bytes == 1 ? kOffsets[(c + 3) % 8] : 0;
-    const std::uint32_t in_addr = emu::kPsramBase + 64 + in_offset;
-    const std::uint32_t out_addr = align_up(in_addr + in_bytes + 64, 16) + out_offset;
+    const std::uint32_t in_addr = in_base + in_offset;
+    const std::uint32_t out_addr = out_base + kGuardBytes + out_offset;
 
     const std::vector<std::uint8_t> input = random_int8(rng, in_bytes, in_zp);
     memory.load(in_addr, input);
@@ -135,8 +157,14 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
     memory.load(out_addr - kGuardBytes, fill);
 
     try {
-      const emu::RunResult run = emulator.call(kernel.symbol, {in_addr, out_addr, kCallBlockAddr});
-      verdict.instructions = run.instructions;
+      const std::uint32_t args[] = {in_addr, out_addr, kCallBlockAddr};
+      if (options.time_last_case && c == options.cases - 1) {
+        const emu::TimedRun timed = emu::run_timed(emulator, model::default_machine(), kernel.symbol, args);
+        verdict.instructions = timed.run.instructions;
+        verdict.detailed_cycles = timed.cost.cycles;
+      } else {
+        verdict.instructions = emulator.call(kernel.symbol, args).instructions;
+      }
     } catch (const emu::EmuFault& fault) {
       verdict.fault = fault.what();
       break;

@@ -39,6 +39,7 @@ struct Verdict {
   std::int64_t guard_writes = 0;    // bytes written outside the output (all cases)
   std::optional<std::string> fault; // the emulator stopped (EmuFault message); remaining cases not run
   std::uint64_t instructions = 0;   // executed in the last case
+  std::optional<double> detailed_cycles;  // VerifyOptions::time_last_case: detailed-mode cycles
 
   bool passed() const { return mismatches == 0 && guard_writes == 0 && !fault; }
 };
@@ -46,6 +47,11 @@ struct Verdict {
 struct VerifyOptions {
   int cases = 4;
   std::uint64_t seed = 1;
+  // Every buffer (call block, constants, scratch, input, output) in internal SRAM, as fast mode
+  // assumes; InputError when they do not fit in 448 KB.
+  bool all_in_sram = false;
+  // Time the last case in detailed mode (the default machine): Verdict::detailed_cycles.
+  bool time_last_case = false;
 };
 
 // The layer with random constant data where it has none (int8 weights in [-127, 127] with some

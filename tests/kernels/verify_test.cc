@@ -73,6 +73,19 @@ TEST(Verify, StrayWritesAndFaultsAreReported) {
   EXPECT_NE(v.fault->find("outside mapped memory"), std::string::npos) << *v.fault;
 }
 
+TEST(Verify, LargeScratchRunsFromPsram) {
+  // 170 x 170 pixels padded to 16 bytes: 462,400 bytes of staged input, more than the 256 KB the
+  // verifier keeps in SRAM (the scratch goes to PSRAM) and than all of SRAM.
+  const Layer layer = ConvTester().input_size(170, 170).in_channels(5).out_channels(2).kernel(1, 1)
+                          .padding(Padding::kValid).seed(8).layer();
+  const GeneratedKernel k = find_family("conv_accx")->generate(layer, aligned_conv());
+  EXPECT_GT(k.scratch_bytes, 256u << 10);
+  const Verdict v = verify_kernel(layer, k, {.cases = 1, .seed = 2});
+  EXPECT_TRUE(v.passed()) << v.fault.value_or("");
+  EXPECT_EQ(v.outputs, 170 * 170 * 2);
+  EXPECT_THROW(verify_kernel(layer, k, {.cases = 1, .seed = 2, .all_in_sram = true}), InputError);
+}
+
 TEST(Verify, IllegalVariantIsAnInputError) {
   const Layer layer = ConvTester().in_channels(3).layer();
   const Variant direct = *parse_variant_name("conv_qs8_accx_1p1c_u1__pie_direct_rqscalar");
