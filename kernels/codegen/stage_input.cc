@@ -16,7 +16,9 @@ std::int64_t StageGeometry::bytes() const {
 }
 
 void emit_stage_input(FunctionBuilder& b, const StageGeometry& g, std::int32_t zero_point, const StageRegs& r) {
-  PIETUNE_CHECK(g.pixel_stride >= g.channels && g.channels >= 1) << g.pixel_stride << " " << g.channels;
+  PIETUNE_CHECK(g.replicate >= 1 && g.replicate <= 255 && g.pixel_stride >= g.channels * g.replicate &&
+                g.channels >= 1)
+      << g.pixel_stride << " " << g.channels << " x" << g.replicate;
   // Fill the whole scratch with the zero point, 16 bytes per store.
   load_const(b, r.value, zero_point);
   b.emit(Opcode::kS8i, {a(r.value), a(1), imm(slot_offset(r.zp_slot))});
@@ -33,17 +35,18 @@ void emit_stage_input(FunctionBuilder& b, const StageGeometry& g, std::int32_t z
     inner_loop(b, r.count, n, [&] {
       b.emit(Opcode::kL8ui, {a(r.value), a(r.src), imm(0)});
       b.emit(Opcode::kAddi, {a(r.src), a(r.src), imm(1)});
-      b.emit(Opcode::kS8i, {a(r.value), a(r.dst), imm(0)});
-      b.emit(Opcode::kAddi, {a(r.dst), a(r.dst), imm(1)});
+      for (int k = 0; k < g.replicate; ++k) b.emit(Opcode::kS8i, {a(r.value), a(r.dst), imm(k)});
+      add_const(b, r.dst, r.dst, g.replicate, r.tmp);
     });
   };
   reg_loop(b, r.row_count, g.height, [&] {
-    if (g.pixel_stride == g.channels) {
+    const int written = g.channels * g.replicate;
+    if (g.pixel_stride == written) {
       copy_bytes(std::int64_t{g.width} * g.channels);
     } else {
       reg_loop(b, r.pixel_count, g.width, [&] {
         copy_bytes(g.channels);
-        add_const(b, r.dst, r.dst, g.pixel_stride - g.channels, r.tmp);
+        add_const(b, r.dst, r.dst, g.pixel_stride - written, r.tmp);
       });
     }
     add_const(b, r.dst, r.dst, row_skip, r.tmp);

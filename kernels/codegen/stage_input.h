@@ -7,7 +7,8 @@
 //
 // Scratch layout: pixel (py, px) of the padded image at scratch + (py * padded_w + px) *
 // pixel_stride; input pixel (y, x) lands at (y + top, x + left), its channels in the first
-// `channels` bytes; every other byte (border, channel padding, tail slack) holds the zero point.
+// `channels * replicate` bytes (each input byte written `replicate` times in a row: the depthwise
+// depth multiplier); every other byte (border, channel padding, tail slack) holds the zero point.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +21,9 @@ struct StageGeometry {
   int height = 0, width = 0, channels = 0;  // the input image (one batch)
   int top = 0, left = 0;                    // border before the image
   int padded_height = 0, padded_width = 0;  // image plus border on both sides
-  int pixel_stride = 0;                     // bytes per scratch pixel, >= channels
+  int pixel_stride = 0;                     // bytes per scratch pixel, >= channels * replicate
   int tail_bytes = 0;                       // zero-point bytes after the last pixel (read slack)
+  int replicate = 1;                        // copies of each input byte
 
   // Scratch bytes, rounded up to 16.
   std::int64_t bytes() const;

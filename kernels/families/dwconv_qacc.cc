@@ -30,13 +30,13 @@ struct Layout {
 Layout layout_of(const ConvGeometry& g, bool direct) {
   Layout l;
   l.staged = !direct;
-  l.pixel_stride = static_cast<int>(round_up(g.in_c, 16));
+  l.pixel_stride = static_cast<int>(round_up(g.out_c, 16));
   l.padded_w = l.staged ? g.left + g.in_w + g.right : g.in_w;
   l.padded_h = l.staged ? g.top + g.in_h + g.bottom : g.in_h;
   l.row_bytes = l.padded_w * l.pixel_stride;
   l.stage = {.height = g.in_h, .width = g.in_w, .channels = g.in_c, .top = g.top, .left = g.left,
              .padded_height = l.padded_h, .padded_width = l.padded_w, .pixel_stride = l.pixel_stride,
-             .tail_bytes = 0};
+             .tail_bytes = 0, .replicate = g.out_c / g.in_c};
   return l;
 }
 
@@ -48,9 +48,15 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, 
 std::optional<Rejection> dwconv_qacc_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kDepthwiseConv2d) << to_string(layer.op);
   if (auto r = check_types(layer)) return r;
-  if (layer.options.depth_multiplier != 1)
+  const bool direct = variant.word("inputpath") == "direct";
+  if (direct && layer.options.depth_multiplier != 1)
     return Rejection{"depth_multiplier",
-                     fmt::format("depth multiplier {}: each lane needs its own input channel (multiplier 1)",
+                     fmt::format("depth multiplier {}: direct loads need one input channel per lane (the aligned "
+                                 "path writes each input channel {} times in its scratch copy)",
+                                 layer.options.depth_multiplier, layer.options.depth_multiplier)};
+  if (layer.options.depth_multiplier > 64)
+    return Rejection{"depth_multiplier",
+                     fmt::format("depth multiplier {} above the 64 copies the staging loop writes per input byte",
                                  layer.options.depth_multiplier)};
   if (auto r = check_shift_range(reference::channel_quantization(layer, reference::RoundingMode::kDouble))) return r;
   const ConvGeometry g = conv_geometry(layer);
@@ -61,7 +67,6 @@ std::optional<Rejection> dwconv_qacc_legal(const Layer& layer, const Variant& va
           g.out_c, taps, "taps", [&](int c, std::int64_t t) { return int{w[static_cast<std::size_t>(t * g.out_c + c)]}; },
           have_data))
     return r;
-  const bool direct = variant.word("inputpath") == "direct";
   if (direct) {
     if (g.in_c % 16 != 0)
       return Rejection{"direct_channels",

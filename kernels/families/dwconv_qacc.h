@@ -5,11 +5,12 @@
 // input channels and of the 16 weights, EE.VMULAS.S8.QACC (16 lanes of 20 bits); then each lane is
 // read with RUR.QACC_* (codegen/qacc_lanes.h), corrected, requantized by the scalar epilogue and
 // stored. A last group of fewer than 16 channels runs the same code with fewer lanes.
-// Input paths: aligned (zero-point bordered scratch, pixels padded to 16-byte blocks; the bias is
-// folded with Σ(taps) w * (-input_zp), so border pixels add nothing, as the reference's skipped
-// taps) and direct (aligned loads from the input: channels % 16 == 0, no border, input 16-byte
-// aligned).
-// Legality rules: types, depth_multiplier (1 only), shift_range, qacc_lane_range (the lanes
+// Input paths: aligned (zero-point bordered scratch, pixels padded to 16-byte blocks, each input
+// channel written depth-multiplier times so lane oc meets input channel oc / multiplier; the bias
+// is folded with Σ(taps) w * (-input_zp), so border pixels add nothing, as the reference's skipped
+// taps) and direct (aligned loads from the input: multiplier 1, channels % 16 == 0, no border,
+// input 16-byte aligned).
+// Legality rules: types, depth_multiplier (direct: 1; aligned: up to 64), shift_range, qacc_lane_range (the lanes
 // saturate at -2^19..2^19-1: with raw inputs in -128..127 the worst case of every partial sum of
 // a channel is 127 * Σ(w > 0) + 128 * Σ|w < 0| upward and 128 * Σ(w > 0) + 127 * Σ|w < 0|
 // downward, from the layer's weights, or 128 * 127 per tap without weight data), direct_channels,

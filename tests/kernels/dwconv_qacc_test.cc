@@ -60,13 +60,19 @@ TEST(DwconvQacc, LaneRangeRule) {
       .seed(10).test(v);
 }
 
-TEST(DwconvQacc, RejectsDepthMultiplier) {
-  const Layer layer = DepthwiseTester().channels(4).depth_multiplier(2).layer();
-  const Variant v = *parse_variant_name("dwconv_qs8_qacc_1p16c_u1__pie_aligned_rqscalar");
-  const std::optional<Rejection> r = family().legal(layer, v);
+TEST(DwconvQacc, DepthMultiplier) {
+  // The aligned path writes each input channel `multiplier` times into its scratch copy.
+  for (int m : {2, 3, 8}) DepthwiseTester().channels(3).depth_multiplier(m).stride(m % 2 + 1).seed(m).test(family());
+  DepthwiseTester().input_size(6, 6).channels(1).depth_multiplier(8).stride(2).input_zero_point(-128).seed(11).test(
+      family());
+  DepthwiseTester().channels(16).depth_multiplier(2).padding(Padding::kValid).seed(12).test(family());
+  const Layer layer = DepthwiseTester().channels(16).depth_multiplier(2).padding(Padding::kValid).layer();
+  const Variant direct = *parse_variant_name("dwconv_qs8_qacc_1p16c_u1__pie_direct_rqscalar");
+  const std::optional<Rejection> r = family().legal(layer, direct);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->rule, "depth_multiplier");
-  EXPECT_EQ(r->reason, "depth multiplier 2: each lane needs its own input channel (multiplier 1)");
+  EXPECT_EQ(r->reason, "depth multiplier 2: direct loads need one input channel per lane (the aligned path writes each "
+                       "input channel 2 times in its scratch copy)");
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // compared bit for bit with the reference. CI runs 1,150 layers (conv 500, depthwise 300, fully
 // connected 250, max pool 100); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
-// points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps.
+// points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps;
+// depth multipliers 1 to 3.
 #include <cstdlib>
 #include <random>
 
@@ -112,8 +113,10 @@ TEST(FamilyProperty, DepthwiseRandomLayers) {
     std::uniform_int_distribution<int> batch(0, 9), extra(0, 40);
     DepthwiseTester t;
     const int c = i < 64 ? kChannels[i % 8] : (batch(rng) < 5 ? kChannels[batch(rng) % 8] : extra(rng) + 1);
-    t.channels(c).input_size(sp.h, sp.w).kernel(sp.kh, sp.kw).stride(sp.sh, sp.sw).dilation(sp.dh, sp.dw)
-        .padding(sp.padding).batches(batch(rng) == 0 ? 2 : 1);
+    std::uniform_int_distribution<int> more(2, 3);
+    const int multiplier = batch(rng) < 8 ? 1 : more(rng);
+    t.channels(c).depth_multiplier(multiplier).input_size(sp.h, sp.w).kernel(sp.kh, sp.kw).stride(sp.sh, sp.sw)
+        .dilation(sp.dh, sp.dw).padding(sp.padding).batches(batch(rng) == 0 ? 2 : 1);
     draw_common(t, rng, i);
     SCOPED_TRACE(t.describe());
     variants += test_all_families(t, OpKind::kDepthwiseConv2d);
