@@ -15,6 +15,12 @@ std::int64_t StageGeometry::bytes() const {
   return (raw + 15) / 16 * 16;
 }
 
+bool stage_copies_vectors(const StageGeometry& g) {
+  return g.channels % 16 == 0 && g.replicate == 1 && g.pixel_stride == g.channels;
+}
+
+std::uint32_t stage_overread_bytes(const StageGeometry& g) { return stage_copies_vectors(g) ? 16 : 0; }
+
 void emit_stage_input(FunctionBuilder& b, const StageGeometry& g, std::int32_t zero_point, const StageRegs& r) {
   PIETUNE_CHECK(g.replicate >= 1 && g.replicate <= 255 && g.pixel_stride >= g.channels * g.replicate &&
                 g.channels >= 1)
@@ -41,7 +47,15 @@ void emit_stage_input(FunctionBuilder& b, const StageGeometry& g, std::int32_t z
   };
   reg_loop(b, r.row_count, g.height, [&] {
     const int written = g.channels * g.replicate;
-    if (g.pixel_stride == written) {
+    if (stage_copies_vectors(g)) {
+      b.emit(Opcode::kEeLd128UsarIp, {q(0), a(r.src), imm(16)});
+      inner_loop(b, r.count, std::int64_t{g.width} * g.channels / 16, [&] {
+        b.emit(Opcode::kEeVld128Ip, {q(1), a(r.src), imm(16)});
+        b.emit(Opcode::kEeSrcQQup, {q(2), q(0), q(1)});
+        b.emit(Opcode::kEeVst128Ip, {q(2), a(r.dst), imm(16)});
+      });
+      b.emit(Opcode::kAddi, {a(r.src), a(r.src), imm(-16)});
+    } else if (g.pixel_stride == written) {
       copy_bytes(std::int64_t{g.width} * g.channels);
     } else {
       reg_loop(b, r.pixel_count, g.width, [&] {

@@ -36,6 +36,15 @@ struct StageRegs {
   int zp_slot = 0;  // a frame slot the broadcast zero point goes through
 };
 
+// Copy: when the channels are a multiple of 16, written once and packed (pixel_stride ==
+// channels), every image row is W * C contiguous bytes landing at a 16-byte aligned scratch
+// address and is copied 16 bytes at a time from any input alignment (EE.LD.128.USAR.IP, then
+// EE.VLD.128.IP + EE.SRC.Q.QUP + EE.VST.128.IP per chunk); this reads the aligned block after a
+// row, up to 16 bytes past the input (stage_overread_bytes). Otherwise byte by byte (l8ui/s8i).
 void emit_stage_input(FunctionBuilder& b, const StageGeometry& g, std::int32_t zero_point, const StageRegs& r);
+
+// Whether the copy runs 16 bytes at a time, and the input bytes it may read past the image (16 or 0).
+bool stage_copies_vectors(const StageGeometry& g);
+std::uint32_t stage_overread_bytes(const StageGeometry& g);
 
 }  // namespace pietune::kernels::codegen

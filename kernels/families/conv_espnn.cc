@@ -91,7 +91,7 @@ GeneratedKernel conv_espnn_generate(const Layer& layer, const Variant& variant) 
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, q)});
   k.scratch_bytes = l.staged ? static_cast<std::uint32_t>(l.stage.bytes()) : 0;
-  k.input_overread_bytes = l.staged ? 0 : 32;
+  k.input_overread_bytes = l.staged ? codegen::stage_overread_bytes(l.stage) : 32u;
 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);

@@ -82,6 +82,7 @@ GeneratedKernel conv_pw_generate(const Layer& layer, const Variant& variant) {
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
   k.scratch_bytes = direct ? 0 : static_cast<std::uint32_t>(stage.bytes());
+  k.input_overread_bytes = direct ? 0u : codegen::stage_overread_bytes(stage);
   k.input_align_bytes = direct ? 16 : 1;
 
   model::FunctionBuilder b(k.symbol);

@@ -90,6 +90,7 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
   k.scratch_bytes = l.staged ? static_cast<std::uint32_t>(l.stage.bytes()) : 0;
+  k.input_overread_bytes = l.staged ? codegen::stage_overread_bytes(l.stage) : 0u;
 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);

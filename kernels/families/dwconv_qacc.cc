@@ -113,6 +113,7 @@ GeneratedKernel dwconv_qacc_generate(const Layer& layer, const Variant& variant)
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
   k.scratch_bytes = l.staged ? static_cast<std::uint32_t>(l.stage.bytes()) : 0;
+  k.input_overread_bytes = l.staged ? codegen::stage_overread_bytes(l.stage) : 0u;
   k.input_align_bytes = direct ? 16 : 1;
 
   model::FunctionBuilder b(k.symbol);

@@ -97,6 +97,7 @@ GeneratedKernel maxpool_vmax_generate(const Layer& layer, const Variant& variant
   for (int i = 0; i < 16; ++i) bounds.bytes.push_back(static_cast<std::uint8_t>(static_cast<std::int8_t>(act_max)));
   k.constants.push_back(std::move(bounds));
   k.scratch_bytes = direct ? 0 : static_cast<std::uint32_t>(l.slot_offset + 16);
+  k.input_overread_bytes = l.staged ? codegen::stage_overread_bytes(l.stage) : 0u;
   k.input_align_bytes = direct ? 16 : 1;
   k.output_align_bytes = direct ? 16 : 1;
 
