@@ -101,6 +101,8 @@ TEST(FamilyProperty, ConvRandomLayers) {
     variants += test_all_families(t, OpKind::kConv2d);
     if (::testing::Test::HasFailure()) break;
   }
+  RecordProperty("layers", layers);
+  RecordProperty("variants_verified", static_cast<int>(variants));
   EXPECT_GE(variants, layers) << "every layer has at least one legal variant";
 }
 
@@ -122,6 +124,8 @@ TEST(FamilyProperty, DepthwiseRandomLayers) {
     variants += test_all_families(t, OpKind::kDepthwiseConv2d);
     if (::testing::Test::HasFailure()) break;
   }
+  RecordProperty("layers", layers);
+  RecordProperty("variants_verified", static_cast<int>(variants));
   EXPECT_GE(variants, layers);
 }
 
@@ -139,6 +143,8 @@ TEST(FamilyProperty, FullyConnectedRandomLayers) {
     variants += test_all_families(t, OpKind::kFullyConnected);
     if (::testing::Test::HasFailure()) break;
   }
+  RecordProperty("layers", layers);
+  RecordProperty("variants_verified", static_cast<int>(variants));
   EXPECT_GE(variants, layers);
 }
 
@@ -163,6 +169,8 @@ TEST(FamilyProperty, MaxPoolRandomLayers) {
     variants += test_all_families(t, OpKind::kMaxPool2d);
     if (::testing::Test::HasFailure()) break;
   }
+  RecordProperty("layers", layers);
+  RecordProperty("variants_verified", static_cast<int>(variants));
   EXPECT_GE(variants, layers);
 }
 
