@@ -2,6 +2,7 @@
 // verification, the CLI, tests and benchmarks iterate it.
 #include "kernels/registry.h"
 
+#include "kernels/families/avgpool_qacc.h"
 #include "kernels/families/conv_accx.h"
 #include "kernels/families/conv_espnn.h"
 #include "kernels/families/conv_pw.h"
@@ -80,6 +81,15 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &maxpool_vmax_legal,
      .generate = &maxpool_vmax_generate},
+    {.name = "avgpool_qacc",
+     .op = OpKind::kAveragePool2d,
+     .version = 1,
+     .prefix = "avgpool_qs8_qacc",
+     .summary = "16 channels of window sums in QACC lanes, exact rounded division by the in-image tap count",
+     .params = kAvgpoolQaccParams,
+     .candidates = nullptr,
+     .legal = &avgpool_qacc_legal,
+     .generate = &avgpool_qacc_generate},
 };
 
 }  // namespace

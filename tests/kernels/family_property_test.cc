@@ -1,6 +1,6 @@
 // Property tests: random layers per op, for every family of the op, every legal variant of each run in the emulator and
 // compared bit for bit with the reference. CI runs 1,150 layers (conv 500, depthwise 300, fully
-// connected 250, max pool 100); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
+// connected 250, max and average pool 100); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
 // points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps;
 // depth multipliers 1 to 3.
@@ -148,7 +148,7 @@ TEST(FamilyProperty, FullyConnectedRandomLayers) {
   EXPECT_GE(variants, layers);
 }
 
-TEST(FamilyProperty, MaxPoolRandomLayers) {
+TEST(FamilyProperty, PoolRandomLayers) {
   const int layers = 100 * scale();
   std::int64_t variants = 0;
   for (int i = 0; i < layers; ++i) {
@@ -165,8 +165,10 @@ TEST(FamilyProperty, MaxPoolRandomLayers) {
     t.input_zero_point(z == 0 ? -128 : z == 1 ? 127 : zp(rng));
     t.activation(pick(rng) < 3 ? ActivationKind::kRelu6 : pick(rng) < 2 ? ActivationKind::kRelu : ActivationKind::kNone);
     t.seed(static_cast<std::uint64_t>(i) + 77).cases(1);
+    const OpKind op = i % 2 == 0 ? OpKind::kMaxPool2d : OpKind::kAveragePool2d;
+    t.op(op);
     SCOPED_TRACE(t.describe());
-    variants += test_all_families(t, OpKind::kMaxPool2d);
+    variants += test_all_families(t, op);
     if (::testing::Test::HasFailure()) break;
   }
   RecordProperty("layers", layers);

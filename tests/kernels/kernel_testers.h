@@ -310,10 +310,16 @@ class FullyConnectedTester : public TesterBase<FullyConnectedTester> {
   int batches_ = 1, depth_ = 32, units_ = 8;
 };
 
-// MAX_POOL_2D (no weights): the quantization knobs that apply are the zero point (input and output
-// share it, as TFLM requires) and the activation.
+// MAX_POOL_2D or, with op(OpKind::kAveragePool2d), AVERAGE_POOL_2D (no weights): the quantization
+// knobs that apply are the zero point (input and output share it, as TFLM requires) and the
+// activation.
 class MaxPoolTester : public TesterBase<MaxPoolTester> {
  public:
+  MaxPoolTester& op(OpKind kind) {
+    EXPECT_TRUE(kind == OpKind::kMaxPool2d || kind == OpKind::kAveragePool2d);
+    op_ = kind;
+    return *this;
+  }
   MaxPoolTester& batches(int n) { EXPECT_GE(n, 1); batches_ = n; return *this; }
   MaxPoolTester& input_size(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); height_ = h; width_ = w; return *this; }
   MaxPoolTester& channels(int c) { EXPECT_GE(c, 1); channels_ = c; return *this; }
@@ -324,8 +330,8 @@ class MaxPoolTester : public TesterBase<MaxPoolTester> {
 
   Layer layer() const {
     Layer l;
-    l.op = OpKind::kMaxPool2d;
-    l.op_name = "MAX_POOL_2D";
+    l.op = op_;
+    l.op_name = op_ == OpKind::kMaxPool2d ? "MAX_POOL_2D" : "AVERAGE_POOL_2D";
     l.inputs = {tensor({batches_, height_, width_, channels_})};
     const int oh = padding_ == Padding::kSame ? (height_ + sh_ - 1) / sh_ : (height_ - kh_) / sh_ + 1;
     const int ow = padding_ == Padding::kSame ? (width_ + sw_ - 1) / sw_ : (width_ - kw_) / sw_ + 1;
@@ -344,7 +350,8 @@ class MaxPoolTester : public TesterBase<MaxPoolTester> {
   }
 
   std::string shape_text() const {
-    return fmt::format("maxpool {}x{}x{}x{} k{}x{} s{}x{} {} zp {} {}", batches_, height_, width_, channels_, kh_, kw_,
+    return fmt::format("{} {}x{}x{}x{} k{}x{} s{}x{} {} zp {} {}", op_ == OpKind::kMaxPool2d ? "maxpool" : "avgpool",
+                       batches_, height_, width_, channels_, kh_, kw_,
                        sh_, sw_, to_string(padding_), input_zp_, to_string(activation_));
   }
 
@@ -352,6 +359,7 @@ class MaxPoolTester : public TesterBase<MaxPoolTester> {
   int batches_ = 1, height_ = 5, width_ = 5, channels_ = 16;
   int kh_ = 2, kw_ = 2, sh_ = 2, sw_ = 2;
   Padding padding_ = Padding::kSame;
+  OpKind op_ = OpKind::kMaxPool2d;
 };
 
 }  // namespace pietune::kernels::testing
