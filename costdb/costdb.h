@@ -1,0 +1,151 @@
+// costdb: the SQLite store behind the tuner. Every run, layer, variant, estimate, verification,
+// per-run choice and device measurement lives here, keyed by hashes and names the tuner computes
+// (this module depends on nothing else of ours: it stores text, JSON and numbers).
+//
+//   costdb::Database db = costdb::Database::open("results/costdb.sqlite");
+//   if (auto e = db.find_estimate(key)) reuse(e->cycles); else db.put_estimate({key, cycles, json});
+//
+// WAL mode; every put_* is committed before it returns (an interrupted run loses nothing it
+// stored). The schema version is PRAGMA user_version; open() migrates an older schema in place,
+// step by step, and refuses a newer one, a corrupt file or a SQLite database that is not ours
+// (costdb::Error naming the path), without writing to it.
+//
+// One Database is used from one thread at a time (the tuner's workers hand results to the thread
+// that owns it). Several processes may open the same file (WAL; a busy timeout of 5 s).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pietune::costdb {
+
+// A database that cannot be opened, is not ours, is corrupt or from a newer tool, or a SQLite
+// failure: "<path>: <what>" (e.g. "x.sqlite: not a pietune cost database (table 'foo' found, no
+// 'runs')"). The CLI turns it into exit code 2.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kSchemaVersion = 2;
+
+struct RunRecord {
+  std::int64_t id = 0;          // assigned by begin_run
+  std::string tool_version;     // "0.1.0"
+  std::string git_commit;       // "" when unknown
+  std::string machine_hash;     // hex of the machine description's content hash
+  std::string model;            // the model file name as given
+  std::string model_hash;       // hex hash of the model's layers (resume key)
+  std::string options_json;     // the options that change the result (budget, placement, seed...)
+  std::string started_at;       // ISO 8601 UTC, set by begin_run
+  std::string ended_at;         // "" while running
+  std::string status;           // "running", "done", "failed"
+};
+
+// One estimate: (layer timing signature, variant name, generator version, machine hash, mode,
+// placement) -> cycles and the breakdown JSON.
+struct EstimateKey {
+  std::string layer_signature;  // hex of Layer::timing_signature()
+  std::string variant;          // Variant::name()
+  int generator_version = 1;    // FamilySpec::version
+  std::string machine_hash;
+  std::string mode;             // "fast" or "detailed"
+  std::string placement;        // "act=sram,w=flash" (the tuner's canonical text)
+};
+
+struct EstimateRecord {
+  EstimateKey key;
+  double cycles = 0;
+  std::string breakdown_json;   // {"issue":..,"data_stall":..,...}
+};
+
+// A bit-exactness check of a variant on a layer's real shapes and quantization.
+struct VerificationRecord {
+  std::string layer_identity;   // hex of Layer::full_identity()
+  std::string variant;
+  int generator_version = 1;
+  int cases = 0;
+  std::uint64_t seed = 0;
+  std::int64_t mismatches = 0;
+  int max_abs_diff = 0;
+  std::string detail;           // first mismatch or fault, "" when it passed
+};
+
+// What a run chose for one layer of its model.
+struct ChoiceRecord {
+  std::int64_t run_id = 0;
+  int layer_index = 0;
+  std::string layer_signature;
+  std::string op;               // "CONV_2D"
+  std::string variant;          // "" when no family covers the layer
+  std::string family;
+  double cycles = 0;            // predicted cycles of the chosen variant (0 when none)
+  std::string baseline_variant; // the esp-nn-structured baseline, "" when none
+  double baseline_cycles = 0;
+  std::string detail_json;      // anything else the report needs (MACs, shape, rejections)
+};
+
+struct MeasurementRecord {
+  std::string layer_signature;
+  std::string variant;
+  std::string device;           // "esp32s3-devkitc-1 @240MHz"
+  double cycles = 0;
+  std::string source;           // where it came from (file imported)
+  std::string measured_at;
+};
+
+class Database {
+ public:
+  // Opens or creates `path` (its directory must exist). Throws Error as described above.
+  static Database open(const std::string& path);
+  ~Database();
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+
+  const std::string& path() const;
+  int schema_version() const;
+
+  // Runs. begin_run stores `run` with status "running" and started_at now; returns its id.
+  std::int64_t begin_run(const RunRecord& run);
+  void end_run(std::int64_t run_id, const std::string& status);
+  std::vector<RunRecord> runs() const;  // oldest first
+  std::optional<RunRecord> run(std::int64_t run_id) const;
+
+  // Layers and variants (insert or ignore: the first stored JSON stays).
+  void put_layer(const std::string& signature, const std::string& layer_json);
+  std::optional<std::string> layer_json(const std::string& signature) const;
+  void put_variant(const std::string& name, const std::string& family, const std::string& params_json,
+                   int generator_version);
+
+  // Estimates (insert or replace on the same key).
+  void put_estimate(const EstimateRecord& estimate);
+  std::optional<EstimateRecord> find_estimate(const EstimateKey& key) const;
+  // Every estimate of a layer for a machine, mode and placement (any variant, any generator version).
+  std::vector<EstimateRecord> estimates_for_layer(const std::string& layer_signature, const std::string& machine_hash,
+                                                  const std::string& mode, const std::string& placement) const;
+  std::int64_t estimate_count() const;
+
+  // Verifications (insert or replace on (layer_identity, variant, generator_version)).
+  void put_verification(const VerificationRecord& verification);
+  std::optional<VerificationRecord> find_verification(const std::string& layer_identity, const std::string& variant,
+                                                      int generator_version) const;
+
+  // Per-run choices (insert or replace on (run_id, layer_index)).
+  void put_choice(const ChoiceRecord& choice);
+  std::vector<ChoiceRecord> choices(std::int64_t run_id) const;  // by layer index
+
+  // Device measurements (appended).
+  void add_measurement(const MeasurementRecord& measurement);
+  std::vector<MeasurementRecord> measurements(const std::string& layer_signature) const;
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pietune::costdb
