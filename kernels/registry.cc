@@ -50,6 +50,7 @@ constexpr FamilySpec kFamilies[] = {
      .prefix = "conv_qs8_espnn",
      .summary = "baseline with esp-nn's structure: per filter row an unaligned ACCX dot product and SRS.ACCX, "
                 "scalar sum and requantization",
+     .baseline = true,
      .params = kConvEspnnParams,
      .candidates = nullptr,
      .legal = &conv_espnn_legal,

@@ -59,6 +59,8 @@ struct FamilySpec {
   int version = 1;           // bump when the generated code changes (costdb keys include it)
   std::string_view prefix;   // "<op>_qs8_<dataflow>", the start of every variant name
   std::string_view summary;  // one line: the dataflow
+  // The esp-nn-structured baseline of its op: reports compare the chosen variant against it.
+  bool baseline = false;
   std::span<const ParamSpec> params;  // in name order; every role but kTile exactly once
   // Candidate values per parameter for one layer (same order as params, each a subset of the
   // domain); every combination is a candidate variant. Null: the whole domain.

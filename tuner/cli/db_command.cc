@@ -1,0 +1,101 @@
+// `pietune db runs [--db FILE] [--json]` and `pietune db show RUN [--db FILE] [--json]`: the
+// tuning runs stored in a cost database and what one of them chose per layer.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "model/support/error.h"
+#include "tuner/cli/command.h"
+#include "tuner/cli/tune_options.h"
+
+namespace pietune::tuner::cli {
+namespace {
+
+struct DbOptions {
+  std::string db = "results/costdb.sqlite";
+  std::int64_t run = 0;
+  bool json = false;
+};
+
+costdb::Database open_existing(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(fmt::format("{}: no such database", path));
+  return open_database(path);
+}
+
+double total_cycles(const std::vector<costdb::ChoiceRecord>& choices) {
+  double sum = 0;
+  for (const costdb::ChoiceRecord& c : choices) sum += c.cycles;
+  return sum;
+}
+
+nlohmann::ordered_json run_json(const costdb::RunRecord& r) {
+  return {{"id", r.id},           {"model", r.model},           {"status", r.status},
+          {"started_at", r.started_at}, {"ended_at", r.ended_at}, {"tool_version", r.tool_version},
+          {"git_commit", r.git_commit}, {"machine_hash", r.machine_hash}, {"model_hash", r.model_hash},
+          {"options", nlohmann::ordered_json::parse(r.options_json.empty() ? "{}" : r.options_json)}};
+}
+
+int run_list(const DbOptions& o) {
+  costdb::Database db = open_existing(o.db);
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  std::string text = fmt::format("{:>4}  {:<24}  {:<9}  {:<24}  {:<12}  {:>12}\n", "run", "started", "status", "model",
+                                 "commit", "cycles");
+  for (const costdb::RunRecord& r : db.runs()) {
+    const double cycles = total_cycles(db.choices(r.id));
+    nlohmann::ordered_json j = run_json(r);
+    j["cycles"] = cycles;
+    all.push_back(j);
+    text += fmt::format("{:>4}  {:<24}  {:<9}  {:<24}  {:<12}  {:>12.0f}\n", r.id, r.started_at, r.status, r.model,
+                        r.git_commit.empty() ? "-" : r.git_commit, cycles);
+  }
+  std::fputs(o.json ? (all.dump(2) + "\n").c_str() : text.c_str(), stdout);
+  return kExitOk;
+}
+
+int run_show(const DbOptions& o) {
+  costdb::Database db = open_existing(o.db);
+  const std::optional<costdb::RunRecord> r = db.run(o.run);
+  if (!r) throw InputError(fmt::format("{}: run {}: not found", o.db, o.run));
+  const std::vector<costdb::ChoiceRecord> choices = db.choices(o.run);
+  nlohmann::ordered_json j = run_json(*r);
+  j["layers"] = nlohmann::ordered_json::array();
+  std::string text = fmt::format("run {}: {} ({}), started {}, ended {}, pietune {} commit {}, machine {}\n"
+                                 "options {}\n",
+                                 r->id, r->model, r->status, r->started_at, r->ended_at.empty() ? "-" : r->ended_at,
+                                 r->tool_version, r->git_commit.empty() ? "-" : r->git_commit, r->machine_hash,
+                                 r->options_json);
+  for (const costdb::ChoiceRecord& c : choices) {
+    j["layers"].push_back({{"layer", c.layer_index}, {"op", c.op}, {"variant", c.variant}, {"family", c.family},
+                           {"cycles", c.cycles}, {"baseline_variant", c.baseline_variant},
+                           {"baseline_cycles", c.baseline_cycles}});
+    text += fmt::format("{:>3}  {:<17}  {:<50}  {:>10}\n", c.layer_index, c.op, c.variant.empty() ? "-" : c.variant,
+                        c.variant.empty() ? "-" : fmt::format("{:.0f}", c.cycles));
+  }
+  text += fmt::format("total {:.0f} cycles\n", total_cycles(choices));
+  std::fputs(o.json ? (j.dump(2) + "\n").c_str() : text.c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_db_command(CLI::App& app) {
+  auto options = std::make_shared<DbOptions>();
+  CLI::App* db = app.add_subcommand("db", "Inspect the cost database: its tuning runs and their choices");
+  db->require_subcommand(1);
+  CLI::App* runs = add_command(*db, "runs", "List the tuning runs (oldest first) with their total predicted cycles",
+                               [options] { return run_list(*options); });
+  runs->add_option("--db", options->db, "the cost database")->capture_default_str();
+  runs->add_flag("--json", options->json, "print JSON");
+  CLI::App* show = add_command(*db, "show", "Show one run: provenance, options and the variant chosen per layer",
+                               [options] { return run_show(*options); });
+  show->add_option("RUN", options->run, "the run id (see `pietune db runs`)")->required();
+  show->add_option("--db", options->db, "the cost database")->capture_default_str();
+  show->add_flag("--json", options->json, "print JSON");
+}
+
+}  // namespace pietune::tuner::cli

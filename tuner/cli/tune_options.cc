@@ -1,0 +1,75 @@
+// Shared search options and database opening (see the header).
+#include "tuner/cli/tune_options.h"
+
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "model/support/error.h"
+
+namespace pietune::tuner::cli {
+namespace {
+
+// "256K", "1M", "65536" -> bytes.
+std::uint32_t parse_bytes(const std::string& text, const char* option) {
+  std::size_t used = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    throw InputError(fmt::format("{}: {}: expected a byte count such as 65536, 256K or 1M", option, text));
+  }
+  const std::string unit = text.substr(used);
+  const unsigned long long scale = unit.empty() ? 1 : unit == "K" || unit == "k" ? 1024 : unit == "M" ? 1024 * 1024 : 0;
+  if (scale == 0 || value * scale > 0xFFFFFFFFull)
+    throw InputError(fmt::format("{}: {}: expected a byte count such as 65536, 256K or 1M", option, text));
+  return static_cast<std::uint32_t>(value * scale);
+}
+
+}  // namespace
+
+void add_tune_options(CLI::App* command, TuneCliOptions& o) {
+  command->add_option("--db", o.db, "the cost database (created when missing)")->capture_default_str();
+  command->add_option("--machine", o.machine, "a machine description (default: the bundled ESP32-S3)");
+  command->add_option("--activations", o.activations, "where the tensor arena lives: sram or psram")
+      ->capture_default_str();
+  command->add_option("--weights", o.weights, "where the weights live: flash, sram or psram")->capture_default_str();
+  command->add_option("--sram-limit", o.sram_limit, "largest scratch buffer a kernel may take in SRAM (bytes, K, M)")
+      ->capture_default_str();
+  command->add_option("--budget", o.budget, "estimates per layer; above it a seeded local search")->capture_default_str();
+  command->add_option("--time-limit", o.time_limit, "seconds for the whole search (0: none)");
+  command->add_option("--jobs", o.jobs, "worker threads (0: every core)");
+  command->add_option("--seed", o.seed, "seed of the local search and the verification data")->capture_default_str();
+  command->add_option("--verify-cases", o.verify_cases, "random inputs per verification")->capture_default_str();
+}
+
+TuneOptions tune_options(const TuneCliOptions& o) {
+  TuneOptions t;
+  t.placement.activations = parse_region(o.activations, "--activations", false);
+  t.placement.weights = parse_region(o.weights, "--weights", true);
+  t.sram_limit_bytes = parse_bytes(o.sram_limit, "--sram-limit");
+  if (o.budget < 1) throw InputError(fmt::format("--budget: {}: must be at least 1", o.budget));
+  t.budget = o.budget;
+  if (o.time_limit < 0) throw InputError(fmt::format("--time-limit: {}: must not be negative", o.time_limit));
+  if (o.time_limit > 0) t.time_limit_seconds = o.time_limit;
+  if (o.jobs < 0) throw InputError(fmt::format("--jobs: {}: must not be negative", o.jobs));
+  t.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  t.seed = o.seed;
+  if (o.verify_cases < 1) throw InputError(fmt::format("--verify-cases: {}: must be at least 1", o.verify_cases));
+  t.verify_cases = o.verify_cases;
+  return t;
+}
+
+costdb::Database open_database(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  try {
+    return costdb::Database::open(path);
+  } catch (const costdb::Error& e) {
+    throw InputError(e.what());
+  }
+}
+
+}  // namespace pietune::tuner::cli

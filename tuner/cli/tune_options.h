@@ -1,0 +1,32 @@
+// Options shared by the commands that search (tune, explain): placement, limits, budget, database.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "costdb/costdb.h"
+#include "tuner/tune/tune_model.h"
+
+namespace pietune::tuner::cli {
+
+struct TuneCliOptions {
+  std::string db = "results/costdb.sqlite";
+  std::string machine;
+  std::string activations = "sram";
+  std::string weights = "flash";
+  std::string sram_limit = "256K";
+  int budget = 256;
+  double time_limit = 0;
+  int jobs = 0;  // 0: every core
+  std::uint64_t seed = 1;
+  int verify_cases = 2;
+};
+
+void add_tune_options(CLI::App* command, TuneCliOptions& options);
+// Validated TuneOptions; InputError naming the option.
+TuneOptions tune_options(const TuneCliOptions& options);
+// Opens (creating its directory) the database; costdb::Error becomes InputError.
+costdb::Database open_database(const std::string& path);
+
+}  // namespace pietune::tuner::cli

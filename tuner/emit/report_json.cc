@@ -1,0 +1,93 @@
+// The report.json builder (see the header).
+#include "tuner/emit/report_json.h"
+
+#include <algorithm>
+
+#include "tuner/search/estimate.h"
+#include "tuner/tune/provenance.h"
+
+namespace pietune::tuner {
+namespace {
+
+nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
+  const kernels::Layer& layer = c.model.layers[i];
+  const LayerResult& lr = c.result.layers[i];
+  nlohmann::ordered_json j = {{"index", layer.index},
+                              {"op", layer.op_name},
+                              {"input", kernels::shape_to_string(layer.input().shape)},
+                              {"output", kernels::shape_to_string(layer.output().shape)},
+                              {"macs", layer.macs()},
+                              {"covered", lr.tuning.covered},
+                              {"strategy", lr.tuning.strategy},
+                              {"legal", lr.tuning.legal_count},
+                              {"estimated", lr.tuning.ranked.size()}};
+  j["chosen"] = nullptr;
+  if (const VariantEstimate* e = lr.chosen_estimate()) {
+    nlohmann::ordered_json params;
+    for (const kernels::Param& p : e->variant.params)
+      params[std::string(p.name)] = p.value.is_word() ? nlohmann::ordered_json(std::string(p.value.word))
+                                                      : nlohmann::ordered_json(p.value.number);
+    const auto lk = std::find_if(c.kernels.layers.begin(), c.kernels.layers.end(),
+                                 [&](const LayerKernel& l) { return l.layer_index == layer.index; });
+    j["chosen"] = {{"variant", e->variant.name()},
+                   {"family", e->variant.family},
+                   {"params", params},
+                   {"cycles", e->cost.cycles},
+                   {"macs_per_cycle", e->cost.cycles > 0 ? static_cast<double>(layer.macs()) / e->cost.cycles : 0.0},
+                   {"breakdown", estimate_json(*e)},
+                   {"function", lk != c.kernels.layers.end() ? lk->function : ""}};
+  }
+  j["baseline"] = nullptr;
+  j["speedup"] = nullptr;
+  if (lr.tuning.baseline) {
+    j["baseline"] = {{"variant", lr.tuning.baseline->variant.name()}, {"cycles", lr.tuning.baseline->cost.cycles}};
+    if (const VariantEstimate* e = lr.chosen_estimate(); e && e->cost.cycles > 0)
+      j["speedup"] = lr.tuning.baseline->cost.cycles / e->cost.cycles;
+  }
+  j["verification"] = nlohmann::ordered_json::array();
+  for (const VerificationOutcome& v : lr.verifications)
+    j["verification"].push_back({{"variant", v.variant}, {"passed", v.passed}, {"reused", v.reused},
+                                 {"mismatches", v.mismatches}, {"detail", v.detail}});
+  j["illegal_families"] = nlohmann::ordered_json::array();
+  for (const IllegalFamily& f : lr.tuning.illegal_families)
+    j["illegal_families"].push_back({{"family", f.family}, {"rule", f.rule}, {"reason", f.reason}});
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json report_json(const EmitContext& c) {
+  nlohmann::ordered_json j = {{"tool", "pietune"},
+                              {"version", tool_version()},
+                              {"commit", git_commit()},
+                              {"machine", c.machine_name},
+                              {"machine_hash", c.result.machine_hash},
+                              {"model", c.model_name},
+                              {"model_hash", c.result.model_hash},
+                              {"date", c.date},
+                              {"run_id", c.result.run_id},
+                              {"options", nlohmann::ordered_json::parse(c.options.json())}};
+  double cycles = 0, baseline = 0;
+  std::int64_t macs = 0;
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < c.model.layers.size(); ++i) {
+    layers.push_back(layer_json(c, i));
+    const LayerResult& lr = c.result.layers[i];
+    if (const VariantEstimate* e = lr.chosen_estimate()) {
+      cycles += e->cost.cycles;
+      macs += c.model.layers[i].macs();
+      baseline += lr.tuning.baseline ? lr.tuning.baseline->cost.cycles : e->cost.cycles;
+    }
+  }
+  j["totals"] = {{"cycles", cycles},
+                 {"baseline_cycles", baseline},
+                 {"macs", macs},
+                 {"estimates_computed", c.result.computed},
+                 {"estimates_reused", c.result.reused},
+                 {"seconds", c.result.seconds},
+                 {"clock_hz", c.clock_hz}};
+  j["layers"] = std::move(layers);
+  return j;
+}
+
+}  // namespace pietune::tuner

@@ -1,0 +1,38 @@
+// The terminal table (see the header).
+#include "tuner/emit/report_text.h"
+
+#include <fmt/format.h>
+
+namespace pietune::tuner {
+
+std::string report_table(const nlohmann::ordered_json& r) {
+  std::string out = fmt::format("{:>3}  {:<17} {:<22} {:>9}  {:<48} {:>10} {:>7} {:>10} {:>7}\n", "#", "op", "shape",
+                                "MACs", "chosen variant", "cycles", "MAC/cy", "baseline", "speedup");
+  for (const auto& l : r.at("layers")) {
+    const std::string shape = l.at("input").get<std::string>() + ">" + l.at("output").get<std::string>();
+    const auto& chosen = l.at("chosen");
+    const auto& base = l.at("baseline");
+    const std::string variant = chosen.is_null() ? (l.at("covered").get<bool>() ? "(no legal variant)" : "(reference op)")
+                                                 : chosen.at("variant").get<std::string>();
+    const std::string cycles = chosen.is_null() ? "-" : fmt::format("{:.0f}", chosen.at("cycles").get<double>());
+    const std::string mpc = chosen.is_null() ? "-" : fmt::format("{:.2f}", chosen.at("macs_per_cycle").get<double>());
+    const std::string bc = base.is_null() ? "-" : fmt::format("{:.0f}", base.at("cycles").get<double>());
+    const std::string sp = l.at("speedup").is_null() ? "-" : fmt::format("{:.2f}x", l.at("speedup").get<double>());
+    out += fmt::format("{:>3}  {:<17} {:<22} {:>9}  {:<48} {:>10} {:>7} {:>10} {:>7}\n", l.at("index").get<int>(),
+                       l.at("op").get<std::string>(), shape, l.at("macs").get<std::int64_t>(), variant, cycles, mpc, bc,
+                       sp);
+    for (const auto& f : l.at("illegal_families"))
+      out += fmt::format("       not {}: [{}] {}\n", f.at("family").get<std::string>(), f.at("rule").get<std::string>(),
+                         f.at("reason").get<std::string>());
+  }
+  const auto& t = r.at("totals");
+  const double cycles = t.at("cycles").get<double>(), base = t.at("baseline_cycles").get<double>();
+  out += fmt::format("total: {:.0f} cycles predicted ({:.2f} ms at {:.0f} MHz), {:.2f} MAC/cycle; {:.2f}x the "
+                     "esp-nn-structured baseline; {} estimates computed, {} reused\n",
+                     cycles, cycles / t.at("clock_hz").get<double>() * 1e3, t.at("clock_hz").get<double>() / 1e6, cycles > 0 ? static_cast<double>(t.at("macs").get<std::int64_t>()) / cycles : 0.0,
+                     cycles > 0 ? base / cycles : 0.0, t.at("estimates_computed").get<std::int64_t>(),
+                     t.at("estimates_reused").get<std::int64_t>());
+  return out;
+}
+
+}  // namespace pietune::tuner

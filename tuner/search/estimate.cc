@@ -1,0 +1,64 @@
+// Fast-mode estimates and their JSON records.
+#include "tuner/search/estimate.h"
+
+#include <fmt/format.h>
+
+#include "kernels/registry.h"
+#include "kernels/verify.h"
+#include "model/support/error.h"
+
+namespace pietune::tuner {
+
+nlohmann::json estimate_json(const VariantEstimate& e) {
+  const model::Cost& c = e.cost;
+  return {{"cycles", c.cycles},         {"issue", c.issue},
+          {"data_stall", c.data_stall}, {"resource_stall", c.resource_stall},
+          {"branch", c.branch},         {"loop", c.loop},
+          {"cache_miss", c.cache_miss}, {"store", c.store},
+          {"instructions", c.instructions}, {"macs", c.macs},
+          {"cache_misses", c.cache_misses}, {"scratch_bytes", e.scratch_bytes},
+          {"constant_bytes", e.constant_bytes}};
+}
+
+VariantEstimate estimate_from_json(const kernels::Variant& variant, const nlohmann::json& json) {
+  VariantEstimate e;
+  e.variant = variant;
+  e.reused = true;
+  try {
+    model::Cost& c = e.cost;
+    c.cycles = json.at("cycles").get<double>();
+    c.issue = json.at("issue").get<double>();
+    c.data_stall = json.at("data_stall").get<double>();
+    c.resource_stall = json.at("resource_stall").get<double>();
+    c.branch = json.at("branch").get<double>();
+    c.loop = json.at("loop").get<double>();
+    c.cache_miss = json.at("cache_miss").get<double>();
+    c.store = json.at("store").get<double>();
+    c.instructions = json.at("instructions").get<std::uint64_t>();
+    c.macs = json.at("macs").get<std::uint64_t>();
+    c.cache_misses = json.at("cache_misses").get<std::uint64_t>();
+    e.scratch_bytes = json.at("scratch_bytes").get<std::uint32_t>();
+    e.constant_bytes = json.at("constant_bytes").get<std::uint32_t>();
+  } catch (const nlohmann::json::exception& err) {
+    throw InputError(fmt::format("costdb estimate of {}: malformed breakdown: {}", variant.name(), err.what()));
+  }
+  return e;
+}
+
+VariantEstimate estimate_variant(const model::FastModel& fast, const kernels::Layer& layer,
+                                 const kernels::Variant& variant, const Placement& placement) {
+  const kernels::FamilySpec* family = kernels::find_family(variant.family);
+  PIETUNE_CHECK(family != nullptr) << variant.family;
+  const kernels::Layer with_data = kernels::with_random_constants(layer, 1);
+  const kernels::GeneratedKernel kernel = family->generate(with_data, variant);
+  VariantEstimate e;
+  e.variant = variant;
+  e.cost = fast.estimate(kernel.program.functions.front(), fast_options(layer, kernel, placement));
+  e.scratch_bytes = kernel.scratch_bytes;
+  for (const kernels::ConstantBuffer& b : kernel.constants) e.constant_bytes += static_cast<std::uint32_t>(b.bytes.size());
+  return e;
+}
+
+std::string signature_hex(const kernels::Layer& layer) { return fmt::format("{:016x}", layer.timing_signature()); }
+
+}  // namespace pietune::tuner

@@ -1,0 +1,90 @@
+// Estimate reuse through costdb (see the header).
+#include "tuner/search/estimate_cache.h"
+
+#include "kernels/layer_json.h"
+#include "kernels/registry.h"
+#include "model/support/error.h"
+
+namespace pietune::tuner {
+namespace {
+
+std::string cache_key(const std::string& signature, const std::string& variant) { return signature + '/' + variant; }
+
+int generator_version(const kernels::Variant& variant) {
+  const kernels::FamilySpec* family = kernels::find_family(variant.family);
+  PIETUNE_CHECK(family != nullptr) << variant.family;
+  return family->version;
+}
+
+}  // namespace
+
+EstimateCache::EstimateCache(costdb::Database* db, const model::Machine& machine, const Placement& placement)
+    : db_(db), machine_(machine), placement_(placement), fast_(machine) {}
+
+costdb::EstimateKey EstimateCache::key(const std::string& signature, const kernels::Variant& variant) const {
+  return {.layer_signature = signature,
+          .variant = variant.name(),
+          .generator_version = generator_version(variant),
+          .machine_hash = machine_.hash_hex(),
+          .mode = "fast",
+          .placement = placement_.text()};
+}
+
+void EstimateCache::prefetch(const kernels::Layer& layer) {
+  if (db_ == nullptr) return;
+  const std::string signature = signature_hex(layer);
+  const std::vector<costdb::EstimateRecord> stored =
+      db_->estimates_for_layer(signature, machine_.hash_hex(), "fast", placement_.text());
+  std::lock_guard lock(mutex_);
+  for (const costdb::EstimateRecord& r : stored) {
+    const std::optional<kernels::Variant> variant = kernels::parse_variant_name(r.key.variant);
+    if (!variant || generator_version(*variant) != r.key.generator_version) continue;  // stale generator
+    nlohmann::json breakdown;
+    try {
+      breakdown = nlohmann::json::parse(r.breakdown_json);
+    } catch (const nlohmann::json::exception&) {
+      continue;  // unreadable: computed again and replaced
+    }
+    VariantEstimate e = estimate_from_json(*variant, breakdown);
+    e.cost.cycles = r.cycles;
+    known_.emplace(cache_key(signature, r.key.variant), std::move(e));
+  }
+}
+
+VariantEstimate EstimateCache::get(const kernels::Layer& layer, const kernels::Variant& variant) {
+  const std::string signature = signature_hex(layer);
+  const std::string key = cache_key(signature, variant.name());
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = known_.find(key); it != known_.end()) {
+      ++reused_;
+      VariantEstimate e = it->second;
+      e.reused = true;
+      return e;
+    }
+  }
+  VariantEstimate e = estimate_variant(fast_, layer, variant, placement_);
+  ++computed_;
+  std::lock_guard lock(mutex_);
+  auto [it, inserted] = known_.emplace(key, e);
+  if (inserted && db_ != nullptr)
+    pending_.push_back({signature, kernels::layer_to_json(layer).dump(), e});
+  return it->second;
+}
+
+int EstimateCache::flush() {
+  std::vector<Pending> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(pending_);
+  }
+  for (const Pending& p : batch) {
+    const kernels::Variant& v = p.estimate.variant;
+    db_->put_layer(p.signature, p.layer_json);
+    db_->put_variant(v.name(), v.family, kernels::variant_to_json(v)["params"].dump(), generator_version(v));
+    db_->put_estimate({key(p.signature, v), p.estimate.cost.cycles, estimate_json(p.estimate).dump()});
+  }
+  return static_cast<int>(batch.size());
+}
+
+}  // namespace pietune::tuner

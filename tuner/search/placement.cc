@@ -1,0 +1,40 @@
+// Placement text, parsing and the fast-mode options it implies.
+#include "tuner/search/placement.h"
+
+#include <fmt/format.h>
+
+#include "model/support/error.h"
+
+namespace pietune::tuner {
+
+const char* region_name(model::MemRegion region) {
+  switch (region) {
+    case model::MemRegion::kSram: return "sram";
+    case model::MemRegion::kPsram: return "psram";
+    case model::MemRegion::kFlash: return "flash";
+  }
+  return "?";
+}
+
+std::string Placement::text() const {
+  return fmt::format("act={},w={}", region_name(activations), region_name(weights));
+}
+
+model::MemRegion parse_region(std::string_view text, std::string_view option, bool allow_flash) {
+  if (text == "sram") return model::MemRegion::kSram;
+  if (text == "psram") return model::MemRegion::kPsram;
+  if (text == "flash" && allow_flash) return model::MemRegion::kFlash;
+  throw InputError(fmt::format("{}: {}: expected one of sram, psram{}", option, text, allow_flash ? ", flash" : ""));
+}
+
+model::FastOptions fast_options(const kernels::Layer& layer, const kernels::GeneratedKernel& kernel,
+                                const Placement& placement) {
+  model::FastOptions options;
+  const auto bytes = [](std::int64_t n) { return static_cast<std::uint32_t>(n); };
+  options.args[0] = model::BufferPlacement{placement.activations, bytes(layer.input().size_bytes())};
+  options.args[1] = model::BufferPlacement{placement.activations, bytes(layer.output().size_bytes())};
+  options.args[2] = model::BufferPlacement{model::MemRegion::kSram, kernel.call_block_bytes()};
+  return options;
+}
+
+}  // namespace pietune::tuner
