@@ -6,12 +6,13 @@
 #include <cmath>
 
 #include "model/support/error.h"
+#include "model/timing/fast_memory.h"
 #include "model/timing/pipeline.h"
+#include "model/timing/provenance.h"
 
 namespace pietune::model {
 namespace {
 
-constexpr int kNoTag = -1;
 constexpr std::int64_t kSimulatedIterations = 3;  // first (entry), second (steady), last (exit)
 
 // Bytes one execution of a load/store moves, from the mnemonic's width field.
@@ -81,17 +82,13 @@ class NestParser {
   std::vector<std::int64_t> back_branch_;  // per label position: the furthest backward branch to it
 };
 
-struct Traffic {
-  std::array<double, 6> loaded{};
-  std::array<double, 6> stored{};
-};
-
 class Simulator {
  public:
-  Simulator(const Function& f, Pipeline& pipe, const std::vector<std::uint32_t>& bytes)
-      : f_(f), pipe_(pipe), access_bytes_(bytes) {
-    tags_.fill(kNoTag);
-    for (int k = 0; k < 6; ++k) tags_[2 + k] = k;
+  Simulator(const Machine& m, const Function& f, Pipeline& pipe, const std::vector<std::uint32_t>& bytes,
+            const BufferSet& buffers)
+      : machine_(m), f_(f), pipe_(pipe), access_bytes_(bytes), buffers_(buffers), provenance_(buffers.tables),
+        traffic_(buffers.placement.size()) {
+    open_.emplace_back(buffers.placement.size());
   }
 
   void run(const std::vector<Node>& nodes) {
@@ -99,6 +96,7 @@ class Simulator {
   }
 
   const Traffic& traffic() const { return traffic_; }
+  const Extents& footprint() const { return open_.front(); }
 
  private:
   void run_node(const Node& node) {
@@ -129,23 +127,40 @@ class Simulator {
     }
   }
 
+  // One iteration with its own extents, merged into the enclosing iteration's afterwards.
+  Extents iteration(const Node& loop, bool last) {
+    open_.emplace_back(buffers_.placement.size());
+    body(loop, last);
+    Extents mine = std::move(open_.back());
+    open_.pop_back();
+    for (std::size_t b = 0; b < mine.size(); ++b) open_.back()[b].merge(mine[b]);
+    return mine;
+  }
+
+  // First iteration, second (the steady state: its cost, traffic and pointer steps are repeated
+  // for the skipped ones), then the last; fewer than four trips are all simulated. The loop's
+  // re-touch misses are added once the whole loop is done (they are per execution, not per trip).
   void iterate(const Node& loop, std::int64_t trips) {
-    if (trips <= kSimulatedIterations) {
-      for (std::int64_t it = 1; it <= trips; ++it) body(loop, it == trips);
-      return;
-    }
-    body(loop, false);
+    if (trips <= 0) return;
+    const Extents first = iteration(loop, trips == 1);
+    if (trips == 1) return;
     const Cost before = pipe_.cost();
     const Traffic traffic_before = traffic_;
-    body(loop, false);
-    const Cost steady = cost_between(before, pipe_.cost());
-    const std::int64_t skipped = trips - kSimulatedIterations;
-    pipe_.skip(steady, skipped);
-    for (int k = 0; k < 6; ++k) {
-      traffic_.loaded[k] += (traffic_.loaded[k] - traffic_before.loaded[k]) * static_cast<double>(skipped);
-      traffic_.stored[k] += (traffic_.stored[k] - traffic_before.stored[k]) * static_cast<double>(skipped);
+    const Provenance provenance_before = provenance_;
+    const Extents second = iteration(loop, trips == 2);
+    Traffic steady(traffic_.loaded.size());
+    for (std::size_t b = 0; b < steady.loaded.size(); ++b) {
+      steady.loaded[b] = traffic_.loaded[b] - traffic_before.loaded[b];
+      steady.stored[b] = traffic_.stored[b] - traffic_before.stored[b];
     }
-    body(loop, true);
+    if (trips > kSimulatedIterations) {
+      const std::int64_t skipped = trips - kSimulatedIterations;
+      pipe_.skip(cost_between(before, pipe_.cost()), skipped);
+      traffic_.repeat_since(traffic_before, static_cast<double>(skipped));
+      provenance_.extrapolate(provenance_before, skipped);
+    }
+    if (trips > 2) (void)iteration(loop, true);
+    add_retouch_misses(machine_, buffers_, first, second, steady, trips, traffic_);
   }
 
   void issue(std::uint32_t index, bool taken, bool loop_back) {
@@ -157,85 +172,38 @@ class Simulator {
     e.taken = taken || d.has(kFlagJump) || d.has(kFlagReturn);
     e.loop_back = loop_back;
     if (d.has(kFlagLoad) || d.has(kFlagStore)) {
+      const std::uint32_t bytes = access_bytes_[static_cast<std::size_t>(insn.opcode)];
       e.access_count = 1;
-      e.accesses[0] = {0x3FC88000, static_cast<std::uint16_t>(access_bytes_[static_cast<std::size_t>(insn.opcode)]),
-                       d.has(kFlagStore), MemRegion::kSram};
-      count_traffic(insn, d);
+      e.accesses[0] = {0x3FC88000, static_cast<std::uint16_t>(bytes), d.has(kFlagStore), MemRegion::kSram};
+      count(provenance_.access(insn), bytes, d.has(kFlagStore));
     }
-    track_tags(insn, d);
+    provenance_.step(insn);
     pipe_.issue(e);
   }
 
-  // The buffer a memory instruction touches: the tag of its base register (operand "as").
-  void count_traffic(const Insn& insn, const InsnDesc& d) {
-    for (std::size_t i = 0; i < d.operands.size(); ++i) {
-      if (d.operands[i].kind != OperandKind::kAr || d.operands[i].name != "as") continue;
-      const int tag = tags_[static_cast<std::size_t>(insn.operands[i].value)];
-      if (tag == kNoTag) return;
-      const double bytes = access_bytes_[static_cast<std::size_t>(insn.opcode)];
-      (d.has(kFlagStore) ? traffic_.stored : traffic_.loaded)[static_cast<std::size_t>(tag)] += bytes;
+  void count(const AbstractValue& at, std::uint32_t bytes, bool store) {
+    if (at.buffer < 0) return;
+    const auto b = static_cast<std::size_t>(at.buffer);
+    (store ? traffic_.stored : traffic_.loaded)[b] += bytes;
+    Extent& e = open_.back()[b];
+    if (!at.known) {
+      e.unknown = true;
       return;
     }
+    // PIE accesses ignore the low address bits of their width (16-byte loads: the aligned block).
+    const double from = static_cast<double>(bytes > 1 ? at.value / bytes * bytes : at.value);
+    e.add(from, from + bytes);
   }
 
-  // Pointer provenance: moves and additions keep the tag of their pointer source; any other
-  // write to an address register clears it.
-  void track_tags(const Insn& insn, const InsnDesc& d) {
-    int derived = kNoTag;
-    bool pointer_arith = false;
-    switch (insn.opcode) {
-      case Opcode::kMov: case Opcode::kMovN: case Opcode::kAddi: case Opcode::kAddiN: case Opcode::kAddmi:
-        derived = tags_[static_cast<std::size_t>(insn.operands[1].value)];
-        pointer_arith = true;
-        break;
-      case Opcode::kAdd: case Opcode::kAddN: case Opcode::kAddx2: case Opcode::kAddx4: case Opcode::kAddx8:
-      case Opcode::kSub: {
-        const int s = tags_[static_cast<std::size_t>(insn.operands[1].value)];
-        derived = s != kNoTag ? s : tags_[static_cast<std::size_t>(insn.operands[2].value)];
-        pointer_arith = true;
-        break;
-      }
-      default: break;
-    }
-    for (std::size_t i = 0; i < d.operands.size(); ++i) {
-      const OperandDesc& op = d.operands[i];
-      if (op.kind != OperandKind::kAr || op.role != Role::kOut) continue;
-      tags_[static_cast<std::size_t>(insn.operands[i].value)] = pointer_arith ? derived : kNoTag;
-    }
-  }
-
+  const Machine& machine_;
   const Function& f_;
   Pipeline& pipe_;
   const std::vector<std::uint32_t>& access_bytes_;
-  std::array<int, 16> tags_{};
+  const BufferSet& buffers_;
+  Provenance provenance_;
   Traffic traffic_;
+  std::vector<Extents> open_;  // extents of the open loop iterations; the front is the whole run
 };
-
-// Cache term for buffers behind the data cache.
-void add_memory_term(const Machine& m, const FastOptions& options, const Traffic& traffic, Cost& cost) {
-  double cached_footprint = 0;
-  for (const auto& arg : options.args)
-    if (arg && arg->region != MemRegion::kSram) cached_footprint += arg->size_bytes;
-  const bool fits = cached_footprint <= m.dcache_size_bytes;
-  const double line = m.dcache_line_bytes;
-  for (std::size_t k = 0; k < options.args.size(); ++k) {
-    const auto& arg = options.args[k];
-    if (!arg || arg->region == MemRegion::kSram) continue;
-    const double fill = arg->region == MemRegion::kPsram ? m.psram_line_fill_cycles() : m.flash_line_fill_cycles();
-    const double touched = traffic.loaded[k] + traffic.stored[k];
-    double misses = 0, writebacks = 0;
-    if (fits) {
-      misses = std::min(std::ceil(arg->size_bytes / line), std::ceil(touched / line));
-    } else {
-      misses = std::ceil(traffic.loaded[k] / line) + std::ceil(traffic.stored[k] / line);
-      writebacks = std::ceil(traffic.stored[k] / line);
-    }
-    const double cycles = misses * fill + writebacks * m.psram_writeback_cycles_per_byte * line;
-    cost.cache_miss += cycles;
-    cost.cycles += cycles;
-    cost.cache_misses += static_cast<std::uint64_t>(misses);
-  }
-}
 
 }  // namespace
 
@@ -249,11 +217,12 @@ Cost FastModel::estimate(const Function& function, const FastOptions& options) c
   }();
   const NestParser parser(function);
   const std::vector<Node> nest = parser.parse(0, static_cast<std::uint32_t>(function.insns.size()));
+  const BufferSet buffers(options);
   Pipeline pipe(machine_, descs_);
-  Simulator sim(function, pipe, bytes);
+  Simulator sim(machine_, function, pipe, bytes, buffers);
   sim.run(nest);
   Cost cost = pipe.cost();
-  add_memory_term(machine_, options, sim.traffic(), cost);
+  add_memory_term(machine_, buffers, sim.traffic(), sim.footprint(), cost);
   return cost;
 }
 

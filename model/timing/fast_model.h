@@ -6,15 +6,17 @@
 // steady state, the remaining iterations are accounted as copies of the last measured one
 // (Pipeline::skip), and the final iteration is simulated so the exit is exact. Forward branches
 // are assumed not taken. Memory: all accesses are timed as SRAM in the pipeline; buffers placed in
-// PSRAM or flash add a cache term from their access streams: the bytes each buffer loads and
-// stores (counted through the pointer registers derived from the argument that points at it)
-// against the cache capacity (compulsory misses if every cached buffer fits, else one miss per
-// line streamed).
+// PSRAM or flash add a cache term (fast_memory.h) from their access streams, found through pointer
+// provenance (provenance.h): from the argument that points at a buffer, or from the word of an
+// address table an argument points to (a generated kernel's call block), through frame slots too.
+// Each buffer pays its compulsory line fills, re-fills of what a loop iteration shares with the
+// previous one when one iteration's data does not fit the cache, and write-backs of dirty lines.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "model/ir/program.h"
 #include "model/timing/cost.h"
@@ -24,14 +26,21 @@
 
 namespace pietune::model {
 
-// Where the buffer an argument register (a2..a7 at entry) points to lives, and its size.
+// Where a buffer lives, and its size.
 struct BufferPlacement {
   MemRegion region = MemRegion::kSram;
   std::uint32_t size_bytes = 0;
 };
 
 struct FastOptions {
-  std::array<std::optional<BufferPlacement>, 6> args;  // a2..a7
+  // The buffer each argument register a2..a7 points to at entry (nullopt: not a pointer, or a
+  // buffer in SRAM of no interest).
+  std::array<std::optional<BufferPlacement>, 6> args;
+  // indirect[k]: argument k points to a table of 32-bit addresses (a generated kernel's call
+  // block, kernels/registry.h); word i points to the buffer indirect[k][i] (nullopt: a null or
+  // untracked word). Pointers loaded with `l32i aX, a<2+k>, 4*i` (and kept in frame slots) count
+  // their traffic against that buffer. The table itself is args[k].
+  std::array<std::vector<std::optional<BufferPlacement>>, 6> indirect;
 };
 
 class FastModel {

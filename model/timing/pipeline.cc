@@ -5,6 +5,9 @@
 #include <cmath>
 
 namespace pietune::model {
+namespace {
+constexpr double kCycleEpsilon = 1e-6;
+}  // namespace
 
 const char* to_string(StallCause cause) {
   switch (cause) {
@@ -113,7 +116,9 @@ void Pipeline::issue(const ExecEvent& event) {
     t = data_bound;
   }
 
-  // Resource hazards: a unit held at stage s by an earlier instruction at cycle issue+s.
+  // Resource hazards: a unit held at stage s by an earlier instruction at cycle issue+s. Issue
+  // cycles are fractional (the 1.7-cycle loop floor), so "the same cycle" allows for rounding: a
+  // wait that leaves my_cycle one ulp short of their_cycle + 1 must not be retried forever.
   for (bool moved = true; moved;) {
     moved = false;
     for (const RecentUse& prev : recent_) {
@@ -121,7 +126,7 @@ void Pipeline::issue(const ExecEvent& event) {
         for (const UnitUse& theirs : prev.units) {
           if ((mine.units & theirs.units) == 0) continue;
           const double my_cycle = t + mine.stage, their_cycle = prev.issue + theirs.stage;
-          if (std::fabs(my_cycle - their_cycle) < 1.0) {
+          if (std::fabs(my_cycle - their_cycle) < 1.0 - kCycleEpsilon) {
             const double wait = their_cycle + 1 - my_cycle;
             cost_.add(StallCause::kResource, wait);
             record.cause = StallCause::kResource;
