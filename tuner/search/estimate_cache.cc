@@ -54,22 +54,41 @@ void EstimateCache::prefetch(const kernels::Layer& layer) {
 VariantEstimate EstimateCache::get(const kernels::Layer& layer, const kernels::Variant& variant) {
   const std::string signature = signature_hex(layer);
   const std::string key = cache_key(signature, variant.name());
+  std::promise<VariantEstimate> promise;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (auto it = known_.find(key); it != known_.end()) {
       ++reused_;
       VariantEstimate e = it->second;
       e.reused = true;
       return e;
     }
+    if (auto it = in_flight_.find(key); it != in_flight_.end()) {
+      std::shared_future<VariantEstimate> pending = it->second;
+      lock.unlock();
+      ++reused_;
+      VariantEstimate e = pending.get();
+      e.reused = true;
+      return e;
+    }
+    in_flight_.emplace(key, promise.get_future().share());
   }
-  VariantEstimate e = estimate_variant(fast_, layer, variant, placement_);
+  VariantEstimate e;
+  try {
+    e = estimate_variant(fast_, layer, variant, placement_);
+  } catch (...) {
+    promise.set_exception(std::current_exception());
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(key);
+    throw;
+  }
   ++computed_;
+  promise.set_value(e);
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = known_.emplace(key, e);
-  if (inserted && db_ != nullptr)
-    pending_.push_back({signature, kernels::layer_to_json(layer).dump(), e});
-  return it->second;
+  known_.emplace(key, e);
+  in_flight_.erase(key);
+  if (db_ != nullptr) pending_.push_back({signature, kernels::layer_to_json(layer).dump(), e});
+  return e;
 }
 
 int EstimateCache::flush() {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <future>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -52,6 +53,8 @@ class EstimateCache {
   model::FastModel fast_;
   std::mutex mutex_;
   std::unordered_map<std::string, VariantEstimate> known_;  // signature + '/' + variant name
+  // Estimates being computed: a second thread asking for one waits instead of computing it again.
+  std::unordered_map<std::string, std::shared_future<VariantEstimate>> in_flight_;
   std::vector<Pending> pending_;
   std::atomic<std::int64_t> computed_{0}, reused_{0};
 };
