@@ -51,7 +51,7 @@ void check_model_supported(const Model& model) {
 }
 
 std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs, RoundingMode rounding,
-                              const LayerObserver& observer) {
+                              const LayerObserver& observer, const LayerRunner& runner) {
   check_model_supported(model);
   const std::vector<TensorDesc> input_descs = model_inputs(model);
   if (inputs.size() != input_descs.size()) {
@@ -81,7 +81,9 @@ std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs
                         layer_label(layer), role, desc.id));
       }
     }
-    std::vector<Tensor> outputs = run_layer(layer, layer_inputs, rounding);
+    std::optional<std::vector<Tensor>> replaced;
+    if (runner) replaced = runner(layer, layer_inputs);
+    std::vector<Tensor> outputs = replaced ? std::move(*replaced) : run_layer(layer, layer_inputs, rounding);
     if (observer) observer(layer, outputs);
     for (std::size_t j = 0; j < outputs.size(); ++j)
       values.insert_or_assign(layer.outputs[j].id, std::move(outputs[j]));

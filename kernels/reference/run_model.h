@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -14,6 +15,10 @@ namespace pietune::kernels::reference {
 
 // Called after each layer with its outputs (e.g. to compare every intermediate tensor).
 using LayerObserver = std::function<void(const Layer& layer, std::span<const Tensor> outputs)>;
+// Runs a layer some other way (e.g. a generated kernel in the emulator) given the same inputs the
+// reference op would get; nullopt leaves the layer to the reference op.
+using LayerRunner =
+    std::function<std::optional<std::vector<Tensor>>(const Layer& layer, std::span<const Tensor> inputs)>;
 
 // The descriptions of the graph's input and output tensors (Model::input_ids / output_ids), found
 // among the layers' tensors. Throws InputError "graph input tensor <id>: not used by any layer"
@@ -33,6 +38,6 @@ void check_model_supported(const Model& model);
 // (those name the layer: "layer 3 (CONV_2D): ..."). Messages carry no file name; callers add it.
 std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs,
                               RoundingMode rounding = RoundingMode::kDouble,
-                              const LayerObserver& observer = {});
+                              const LayerObserver& observer = {}, const LayerRunner& runner = {});
 
 }  // namespace pietune::kernels::reference

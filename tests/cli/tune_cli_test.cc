@@ -232,5 +232,31 @@ TEST_F(TuneCli, CorruptDatabaseIsRefusedAndKept) {
   EXPECT_EQ(read_file(path("bad.sqlite")), before);
 }
 
+TEST_F(TuneCli, VerifyModelRunsTheTunedKernelsThroughTheWholeModel) {
+  const testing::CliResult r =
+      run_pietune({"verify", kModel, "--db", path("db.sqlite"), "--cases", "2", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc.at("passed").get<bool>());
+  int checked = 0;
+  for (const auto& l : doc.at("layers")) {
+    EXPECT_EQ(l.at("mismatches"), 0) << l.dump();
+    if (!l.at("variant").get<std::string>().empty()) {
+      ++checked;
+      EXPECT_GT(l.at("outputs").get<int>(), 0);
+    }
+  }
+  EXPECT_EQ(checked, 29);
+  EXPECT_EQ(doc.at("output_differences"), 0);
+  const testing::CliResult both =
+      run_pietune({"verify", kModel, "--layer", kModel, "--db", path("db.sqlite")});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("give exactly one of MODEL and --layer FILE"), std::string::npos) << both.err;
+  const testing::CliResult svdf = run_pietune(
+      {"verify", PIETUNE_SOURCE_DIR "/examples/models/keyword_scrambled_8bit.tflite", "--db", path("db.sqlite")});
+  EXPECT_EQ(svdf.exit_code, 2);
+  EXPECT_NE(svdf.err.find("operator not supported by the reference ops: SVDF"), std::string::npos) << svdf.err;
+}
+
 }  // namespace
 }  // namespace pietune

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/reference/random_inputs.h"
 #include "kernels/reference/run_model.h"
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
@@ -66,36 +67,6 @@ std::vector<ref::Tensor> inputs_from_file(const std::string& path,
   return tensors;
 }
 
-// Seeded, platform-independent random inputs: integers uniform over their type's range (the top
-// bits of mt19937 draws), float32 uniform in [-1, 1).
-std::vector<ref::Tensor> random_inputs(std::uint64_t seed, const std::vector<kernels::TensorDesc>& descs) {
-  std::mt19937 engine(static_cast<std::mt19937::result_type>(seed ^ (seed >> 32)));
-  std::vector<ref::Tensor> tensors;
-  for (const kernels::TensorDesc& d : descs) {
-    if (!ref::is_tensor_type(d.type)) {
-      throw InputError(
-          fmt::format("input tensor {}: element type {} not supported", d.id, kernels::to_string(d.type)));
-    }
-    ref::Tensor t = ref::Tensor::zeros(d.type, d.shape);
-    switch (d.type) {
-      case kernels::ElementType::kInt8:
-        for (std::int8_t& v : t.int8()) v = static_cast<std::int8_t>(engine() >> 24);
-        break;
-      case kernels::ElementType::kInt16:
-        for (std::int16_t& v : t.int16()) v = static_cast<std::int16_t>(engine() >> 16);
-        break;
-      case kernels::ElementType::kInt32:
-        for (std::int32_t& v : t.int32()) v = static_cast<std::int32_t>(engine());
-        break;
-      default:
-        for (float& v : t.float32()) v = static_cast<float>(engine() >> 8) / 8388608.0f - 1.0f;
-        break;
-    }
-    tensors.push_back(std::move(t));
-  }
-  return tensors;
-}
-
 std::string describe(const std::vector<ref::Tensor>& tensors) {
   std::string text;
   for (const ref::Tensor& t : tensors) {
@@ -118,7 +89,7 @@ int run_run(const RunOptions& options) {
   try {
     ref::check_model_supported(model);
     const std::vector<kernels::TensorDesc> descs = ref::model_inputs(model);
-    inputs = random_seed ? random_inputs(*random_seed, descs) : inputs_from_file(options.input, descs);
+    inputs = random_seed ? ref::random_inputs(*random_seed, descs) : inputs_from_file(options.input, descs);
   } catch (const InputError& e) {
     const std::string message = e.what();
     // Errors about IN.bin already start with its path.

@@ -17,6 +17,7 @@
 #include "kernels/verify.h"
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
+#include "tuner/cli/verify_model.h"
 #include "tuner/model_loader.h"
 
 namespace pietune::tuner::cli {
@@ -28,6 +29,7 @@ struct VerifyCliOptions {
   std::string variant;
   bool all = false;
   int cases = 10;
+  bool cases_given = false;
   std::uint64_t seed = 1;
   bool json = false;
 };
@@ -144,15 +146,31 @@ int run_verify(const VerifyCliOptions& options) {
 
 void register_verify_command(CLI::App& app) {
   auto options = std::make_shared<VerifyCliOptions>();
+  auto model = std::make_shared<VerifyModelOptions>();
   CLI::App* command = add_command(app, "verify",
                                   "Run kernel variants in the emulator on seeded random data and compare them bit for "
-                                  "bit with the reference ops; exit 1 on any mismatch",
-                                  [options] { return run_verify(*options); });
-  command->add_option("--layer", options->layer_file, "a JSON layer file (or a .tflite model)")->required();
+                                  "bit with the reference ops; exit 1 on any mismatch. With MODEL: the whole model "
+                                  "through its tuned kernels against the reference ops",
+                                  [options, model] {
+                                    if (model->model.empty() == options->layer_file.empty())
+                                      throw InputError("verify: give exactly one of MODEL and --layer FILE");
+                                    if (model->model.empty()) return run_verify(*options);
+                                    model->cases = options->cases_given ? options->cases : 3;
+                                    model->seed = options->seed;
+                                    model->json = options->json;
+                                    return run_verify_model(*model);
+                                  });
+  command->add_option("MODEL", model->model, "a .tflite model: verify it whole through its tuned kernels");
+  command->add_option("--db", model->tune.db, "with MODEL: the cost database (default results/costdb.sqlite)");
+  command->add_option("--machine", model->tune.machine, "with MODEL: a machine description");
+  command->add_option("--activations", model->tune.activations, "with MODEL: sram or psram (as for tune)");
+  command->add_option("--weights", model->tune.weights, "with MODEL: flash, sram or psram (as for tune)");
+  command->add_option("--layer", options->layer_file, "a JSON layer file (or a .tflite model)");
   command->add_option("--index", options->index, "only this layer of the file (its position)");
   command->add_option("--variant", options->variant, "a variant JSON file or a variant name");
   command->add_flag("--all", options->all, "every legal variant of each layer (the default)");
-  command->add_option("--cases", options->cases, "random inputs per variant (default 10)");
+  command->add_option("--cases", options->cases, "random inputs per variant (default 10; with MODEL 3)")
+      ->each([options](const std::string&) { options->cases_given = true; });
   command->add_option("--seed", options->seed, "seed of the random inputs and of missing constants (default 1)");
   command->add_flag("--json", options->json, "print JSON: per layer {layer, op, verdicts: [...]}");
 }

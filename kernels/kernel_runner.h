@@ -1,0 +1,29 @@
+// Runs a generated kernel in the emulator on given input bytes and returns its output bytes: how
+// `pietune verify MODEL` chains the chosen kernels through a whole model.
+//
+// Placement as on a device with the defaults: constants in flash, the call block and a scratch of
+// up to 256 KB in SRAM (larger in PSRAM), the input and output in PSRAM, 16-byte aligned, with the
+// bytes after the input the kernel may over-read kept mapped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kernels/layer.h"
+#include "kernels/registry.h"
+
+namespace pietune::kernels {
+
+struct KernelRun {
+  std::vector<std::uint8_t> output;  // the layer's output tensor bytes
+  std::optional<std::string> fault;  // the emulator stopped: the output is not valid
+  std::uint64_t instructions = 0;
+};
+
+// `input` must hold the layer's input tensor bytes (PIETUNE_CHECK otherwise).
+KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel, std::span<const std::uint8_t> input);
+
+}  // namespace pietune::kernels
