@@ -34,6 +34,12 @@ model::FastOptions fast_options(const kernels::Layer& layer, const kernels::Gene
   options.args[0] = model::BufferPlacement{placement.activations, bytes(layer.input().size_bytes())};
   options.args[1] = model::BufferPlacement{placement.activations, bytes(layer.output().size_bytes())};
   options.args[2] = model::BufferPlacement{model::MemRegion::kSram, kernel.call_block_bytes()};
+  for (const kernels::ConstantBuffer& c : kernel.constants)
+    options.indirect[2].push_back(model::BufferPlacement{placement.weights, bytes(static_cast<std::int64_t>(c.bytes.size()))});
+  if (kernel.scratch_bytes > 0)
+    options.indirect[2].push_back(model::BufferPlacement{model::MemRegion::kSram, kernel.scratch_bytes});
+  else
+    options.indirect[2].push_back(std::nullopt);
   return options;
 }
 
