@@ -14,11 +14,12 @@ namespace pietune::tuner {
 struct CalibrationRow {
   std::string name;
   std::string source;
-  std::string kind;  // "cycles" (total) or "stall" (per iteration, dep - indep)
+  std::string kind;  // "cycles" (total), "stall" (per iteration, dep - indep) or "not_run"
   double published = 0;
   double predicted = 0;
   std::string derives;  // machine parameters derived from this row ("" if none)
   std::string suspect;  // the modelling assumption suspected where the row misses ("" if none)
+  std::string not_run_reason;  // kind "not_run": why no kernel of ours reproduces the row
   double error_percent() const;  // signed, (predicted - published) / published; 0 for a 0 stall
   double abs_error() const { return predicted - published; }
 };
