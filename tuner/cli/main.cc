@@ -1,6 +1,7 @@
 // The `pietune` command: one line per subcommand below (each defined in tuner/cli/<name>_command.cc).
 #include <cstdio>
 
+#include "costdb/costdb.h"
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
 
@@ -16,10 +17,17 @@ int main(int argc, char** argv) {
   cli::register_run_command(app);
   cli::register_variants_command(app);
   cli::register_verify_command(app);
+  cli::register_tune_command(app);
+  cli::register_explain_command(app);
+  cli::register_regress_command(app);
+  cli::register_db_command(app);
 
   try {
     return cli::parse_and_run(app, argc, argv);
   } catch (const pietune::InputError& e) {
+    std::fprintf(stderr, "pietune: %s\n", e.what());
+    return cli::kExitUsageOrInput;
+  } catch (const pietune::costdb::Error& e) {
     std::fprintf(stderr, "pietune: %s\n", e.what());
     return cli::kExitUsageOrInput;
   }
