@@ -11,10 +11,11 @@ DataCache::DataCache(int size_bytes, int ways, int line_bytes)
     : ways_(ways), line_bytes_(line_bytes), line_shift_(std::countr_zero(static_cast<unsigned>(line_bytes))) {
   PIETUNE_CHECK(ways > 0 && line_bytes > 0 && size_bytes % (ways * line_bytes) == 0) << "bad cache geometry";
   set_count_ = static_cast<std::uint32_t>(size_bytes / (ways * line_bytes));
-  lines_.resize(static_cast<std::size_t>(set_count_) * static_cast<std::size_t>(ways));
 }
 
 CacheOutcome DataCache::access(std::uint32_t addr, bool store) {
+  // Allocated on first use: fast mode's pipelines never touch the cache.
+  if (lines_.empty()) lines_.resize(static_cast<std::size_t>(set_count_) * static_cast<std::size_t>(ways_));
   const std::uint32_t line = addr >> line_shift_;
   const std::uint32_t set = line % set_count_;
   const std::uint32_t tag = line / set_count_;

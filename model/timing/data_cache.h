@@ -35,7 +35,7 @@ class DataCache {
   int line_shift_;
   std::uint32_t set_count_;
   std::uint64_t clock_ = 0;
-  std::vector<Way> lines_;  // set-major: set * ways_ + way
+  std::vector<Way> lines_;  // set-major: set * ways_ + way; empty until the first access
 };
 
 }  // namespace pietune::model

@@ -9,8 +9,9 @@ namespace pietune::model {
 BufferSet::BufferSet(const FastOptions& options) : placement(options.args.begin(), options.args.end()), tables(6) {
   for (std::size_t k = 0; k < options.indirect.size(); ++k)
     for (const auto& word : options.indirect[k]) {
-      tables[k].push_back(word ? static_cast<int>(placement.size()) : -1);
-      if (word) placement.push_back(word);
+      const bool room = placement.size() < Traffic::kMaxBuffers;
+      tables[k].push_back(word && room ? static_cast<int>(placement.size()) : -1);
+      if (word && room) placement.push_back(word);
     }
 }
 
@@ -26,11 +27,21 @@ void Extent::merge(const Extent& other) {
 }
 
 void Traffic::repeat_since(const Traffic& before, double times) {
-  for (std::size_t k = 0; k < loaded.size(); ++k) {
+  for (std::size_t k = 0; k < count; ++k) {
     loaded[k] += (loaded[k] - before.loaded[k]) * times;
     stored[k] += (stored[k] - before.stored[k]) * times;
     remissed[k] += (remissed[k] - before.remissed[k]) * times;
   }
+}
+
+Traffic Traffic::since(const Traffic& before) const {
+  Traffic d(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    d.loaded[k] = loaded[k] - before.loaded[k];
+    d.stored[k] = stored[k] - before.stored[k];
+    d.remissed[k] = remissed[k] - before.remissed[k];
+  }
+  return d;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 //   - write-backs of the dirty lines that do not stay in the cache at the end.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -20,7 +21,8 @@
 
 namespace pietune::model {
 
-// The buffers fast mode follows: a2..a7's (ids 0..5), then the words of their address tables.
+// The buffers fast mode follows: a2..a7's (ids 0..5), then the words of their address tables (up
+// to Traffic::kMaxBuffers in all; further words are not followed).
 struct BufferSet {
   std::vector<std::optional<BufferPlacement>> placement;
   std::vector<std::vector<int>> tables;  // per argument: buffer id of each table word (-1: none)
@@ -40,12 +42,16 @@ struct Extent {
 using Extents = std::vector<Extent>;
 
 // Per buffer: bytes moved, and bytes re-touched that miss (accumulated like traffic, so skipped
-// loop iterations multiply them).
+// loop iterations multiply them). Fixed arrays: fast mode copies these at every loop.
 struct Traffic {
-  std::vector<double> loaded, stored, remissed;
-  explicit Traffic(std::size_t buffers) : loaded(buffers, 0.0), stored(buffers, 0.0), remissed(buffers, 0.0) {}
+  static constexpr std::size_t kMaxBuffers = 12;
+  std::size_t count = 0;
+  std::array<double, kMaxBuffers> loaded{}, stored{}, remissed{};  // entries [0, count) are used
+  explicit Traffic(std::size_t buffers) : count(buffers) {}
   // this += (this - before) * times, field by field (the last iteration repeated `times` more times).
   void repeat_since(const Traffic& before, double times);
+  // this - before, field by field.
+  Traffic since(const Traffic& before) const;
 };
 
 // Re-touch misses of one execution of a loop with `trips` iterations: first and second iterations'

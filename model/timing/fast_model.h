@@ -1,14 +1,18 @@
 // Fast mode: an analytic cycle estimate for a generator's program without running it.
 //
 // The function is split into its loop nest (zero-overhead LOOP* bodies and counted backward-branch
-// loops, trip counts from the Insn::trip_count annotations). Straight code and the first
-// iterations of every loop go through the same Pipeline as detailed mode; once a loop reaches its
-// steady state, the remaining iterations are accounted as copies of the last measured one
-// (Pipeline::skip), and the final iteration is simulated so the exit is exact. Forward branches
-// are assumed not taken. Memory: all accesses are timed as SRAM in the pipeline; buffers placed in
-// PSRAM or flash add a cache term (fast_memory.h) from their access streams, found through pointer
-// provenance (provenance.h): from the argument that points at a buffer, or from the word of an
-// address table an argument points to (a generated kernel's call block), through frame slots too.
+// loops, trip counts from the Insn::trip_count annotations). Straight code and the first two
+// iterations of every loop go through the same Pipeline as detailed mode; the second is the steady
+// state, repeated for the remaining iterations (Pipeline::skip), the last falling through instead
+// of going back (Pipeline::fall_through). Work is not repeated where the result is known: a second
+// iteration that starts from the same pipeline state as the first costs what the first cost (only
+// its pointers are followed), and a loop that runs again from an equivalent state (an inner loop
+// in the next iteration of its outer loop: same pipeline state, same values, pointers moved by a
+// common step) replays its earlier run (Pipeline::replay). Forward branches are assumed not taken.
+// Memory: all accesses are timed as SRAM in the pipeline; buffers placed in PSRAM or flash add a
+// cache term (fast_memory.h) from their access streams, found through pointer provenance
+// (provenance.h): from the argument that points at a buffer, or from the word of an address table
+// an argument points to (a generated kernel's call block), through frame slots too.
 // Each buffer pays its compulsory line fills, re-fills of what a loop iteration shares with the
 // previous one when one iteration's data does not fit the cache, and write-backs of dirty lines.
 #pragma once

@@ -2,6 +2,7 @@
 #include "model/timing/pipeline.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace pietune::model {
@@ -119,7 +120,7 @@ void Pipeline::issue(const ExecEvent& event) {
   // Resource hazards: a unit held at stage s by an earlier instruction at cycle issue+s. Issue
   // cycles are fractional (the 1.7-cycle loop floor), so "the same cycle" allows for rounding: a
   // wait that leaves my_cycle one ulp short of their_cycle + 1 must not be retried forever.
-  for (bool moved = true; moved;) {
+  for (bool moved = !desc.units.empty(); moved;) {
     moved = false;
     for (const RecentUse& prev : recent_) {
       for (const UnitUse& mine : desc.units)
@@ -157,7 +158,7 @@ void Pipeline::issue(const ExecEvent& event) {
     recent_[recent_next_] = {t, desc.units, index};
     recent_next_ = (recent_next_ + 1) % recent_.size();
   }
-  cost_.add(StallCause::kNone, 1);
+  cost_.issue += 1;
   ++cost_.instructions;
   cost_.macs += desc.macs;
   if (body_starts_next_) body_start_ = t;
@@ -175,15 +176,21 @@ void Pipeline::issue(const ExecEvent& event) {
     pending_extra_ += cycles;
     if (pending_cause_ == StallCause::kNone) pending_cause_ = cause;
   };
-  if (event.taken) leave(StallCause::kBranch, (desc.flags & (kFlagJump | kFlagReturn)) ? machine_.jump_penalty
-                                                                                         : machine_.taken_branch_penalty);
+  last_taken_bubble_ = 0;
+  last_loop_back_bubble_ = 0;
+  if (event.taken) {
+    const bool jump = (desc.flags & (kFlagJump | kFlagReturn)) != 0;
+    last_taken_bubble_ = jump ? machine_.jump_penalty : machine_.taken_branch_penalty;
+    leave(StallCause::kBranch, last_taken_bubble_);
+  }
   if (desc.flags & kFlagStore) leave(StallCause::kStore, machine_.store_extra_cycles);
-  leave(StallCause::kCache, memory_penalty(event, cost_));
+  if (event.access_count > 0) leave(StallCause::kCache, memory_penalty(event, cost_));
   if (desc.flags & kFlagLoop) {
     leave(StallCause::kLoop, machine_.loop_setup_cycles);
     body_starts_next_ = !event.taken;
   }
   if (event.loop_back) {
+    last_loop_back_bubble_ = machine_.loop_back_penalty;
     leave(StallCause::kLoop, machine_.loop_back_penalty);
     body_starts_next_ = true;
     loop_back_pending_ = true;
@@ -212,6 +219,104 @@ void Pipeline::skip(const Cost& per_iteration, std::int64_t iterations) {
   next_min_ += shift;
   body_start_ += shift;
   count_ += static_cast<std::int64_t>(per_iteration.instructions) * iterations;
+}
+
+Pipeline::Snapshot Pipeline::snapshot() const {
+  Snapshot s;
+  for (std::size_t id = 0; id < producers_.size(); ++id) s.ready[id] = producers_[id].ready;
+  for (std::size_t i = 0; i < recent_.size(); ++i) {
+    s.unit_issue[i] = recent_[i].issue;
+    s.units[i] = recent_[i].units;
+  }
+  s.recent_next = recent_next_;
+  s.cost = cost_;
+  s.last_issue = last_issue_;
+  s.next_min = next_min_;
+  s.pending_extra = pending_extra_;
+  s.body_start = body_start_;
+  s.last_taken_bubble = last_taken_bubble_;
+  s.last_loop_back_bubble = last_loop_back_bubble_;
+  s.count = count_;
+  s.pending_cause = pending_cause_;
+  s.body_starts_next = body_starts_next_;
+  s.loop_back_pending = loop_back_pending_;
+  return s;
+}
+
+bool Pipeline::same_state(const Snapshot& then, std::uint32_t reads) const {
+  for (std::uint32_t m = reads & ((1u << kRegIdCount) - 1); m != 0; m &= m - 1) {
+    const auto id = static_cast<std::size_t>(std::countr_zero(m));
+    if (std::max(0.0, producers_[id].ready - next_min_) != std::max(0.0, then.ready[id] - then.next_min)) return false;
+  }
+  // A unit held at stage <= 2 by an instruction 3 or more cycles back can no longer conflict.
+  for (std::size_t i = 0; i < recent_.size(); ++i) {
+    const RecentUse& now = recent_[(recent_next_ + i) % recent_.size()];
+    const std::size_t j = (then.recent_next + i) % recent_.size();
+    const bool live_now = !now.units.empty() && now.issue + 3 > next_min_;
+    const bool live_then = !then.units[j].empty() && then.unit_issue[j] + 3 > then.next_min;
+    if (live_now != live_then) return false;
+    if (!live_now) continue;
+    if (now.units.data() != then.units[j].data() || now.issue - next_min_ != then.unit_issue[j] - then.next_min)
+      return false;
+  }
+  auto floor = [&](bool starts, bool back, double start, double next) {
+    return starts && back ? std::max(0.0, start + machine_.loop_min_body_cycles - next) : 0.0;
+  };
+  return floor(body_starts_next_, loop_back_pending_, body_start_, next_min_) ==
+         floor(then.body_starts_next, then.loop_back_pending, then.body_start, then.next_min);
+}
+
+std::uint32_t Pipeline::reads_of(const Insn& insn) const {
+  std::uint32_t mask = 0;
+  for (const RegUse& use : descs_[insn.opcode].reads) {
+    const int id = use.operand >= 0 ? (insn.operands[use.operand].kind == OperandKind::kQr ? kFirstQ : 0) +
+                                          static_cast<int>(insn.operands[use.operand].value)
+                                    : use.reg_id;
+    mask |= 1u << id;
+  }
+  return mask;
+}
+
+void Pipeline::replay(const Snapshot& from, const Snapshot& to) {
+  const double shift = next_min_ - from.next_min;
+  const std::int64_t moved = count_ - from.count;  // instruction indices move too
+  const Cost delta = cost_between(from.cost, to.cost);
+  cost_.issue += delta.issue;
+  cost_.data_stall += delta.data_stall;
+  cost_.resource_stall += delta.resource_stall;
+  cost_.branch += delta.branch;
+  cost_.loop += delta.loop;
+  cost_.cache_miss += delta.cache_miss;
+  cost_.store += delta.store;
+  cost_.instructions += delta.instructions;
+  cost_.macs += delta.macs;
+  cost_.cache_misses += delta.cache_misses;
+  for (std::size_t id = 0; id < producers_.size(); ++id) producers_[id] = {to.ready[id] + shift, -1};
+  for (std::size_t i = 0; i < recent_.size(); ++i) recent_[i] = {to.unit_issue[i] + shift, to.units[i], -1};
+  recent_next_ = to.recent_next;
+  last_issue_ = to.last_issue + shift;
+  next_min_ = to.next_min + shift;
+  pending_extra_ = to.pending_extra;
+  body_start_ = to.body_start + shift;
+  last_taken_bubble_ = to.last_taken_bubble;
+  last_loop_back_bubble_ = to.last_loop_back_bubble;
+  pending_cause_ = to.pending_cause;
+  pending_culprit_ = -1;
+  count_ = to.count + moved;
+  body_starts_next_ = to.body_starts_next;
+  loop_back_pending_ = to.loop_back_pending;
+}
+
+void Pipeline::fall_through() {
+  const double taken = std::max(last_taken_bubble_, 0.0), loop_back = std::max(last_loop_back_bubble_, 0.0);
+  cost_.branch -= taken;
+  cost_.loop -= loop_back;
+  next_min_ -= taken + loop_back;
+  pending_extra_ -= taken + loop_back;
+  if (pending_extra_ <= 0) pending_cause_ = StallCause::kNone;
+  body_starts_next_ = loop_back_pending_ ? false : body_starts_next_;
+  loop_back_pending_ = false;
+  last_taken_bubble_ = last_loop_back_bubble_ = 0;
 }
 
 void Pipeline::flush_cache() {

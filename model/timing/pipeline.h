@@ -43,6 +43,22 @@ class Pipeline {
   // Fast mode: account `iterations` more copies of a steady-state loop iteration whose cost was
   // `per_iteration`, shifting the pipeline's clock so that what follows sees the same state.
   void skip(const Cost& per_iteration, std::int64_t iterations);
+  // Fast mode, after skipping to a loop's last iteration: the last instruction issued (the loop's
+  // backward branch, or the last of a zero-overhead body) falls through instead of going back, so
+  // the bubble and loop-back state it left are taken back.
+  void fall_through();
+  // Everything the pipeline holds, for fast mode to replay a stretch of code run before.
+  struct Snapshot;
+  Snapshot snapshot() const;
+  // Whether the next instructions would see the same as from `then`: the same waits for the
+  // scoreboard ids in `reads` (the operands they read), units still held, zero-overhead loop
+  // floor. Then the same instruction sequence takes the same cycles.
+  bool same_state(const Snapshot& then, std::uint32_t reads) const;
+  // The code that took an earlier run from `from` to `to` runs again from a state equivalent to
+  // `from`: this pipeline moves to `to`, shifted to the current cycle, and pays its cost.
+  void replay(const Snapshot& from, const Snapshot& to);
+  // Scoreboard ids (bit per id) the instruction reads.
+  std::uint32_t reads_of(const Insn& insn) const;
   // Writes every dirty PSRAM line back (what a harness that flushes the cache after the timed
   // code pays), charged as cache cycles.
   void flush_cache();
@@ -60,6 +76,22 @@ class Pipeline {
 
   double memory_penalty(const ExecEvent& event, Cost& cost);
 
+ public:
+  // Culprit indices are not kept: replays serve fast mode, which has no timeline.
+  struct Snapshot {
+    std::array<double, kRegIdCount> ready{};
+    std::array<double, 3> unit_issue{};
+    std::array<std::span<const UnitUse>, 3> units{};
+    std::size_t recent_next = 0;
+    Cost cost;
+    double last_issue = 0, next_min = 0, pending_extra = 0, body_start = 0;
+    double last_taken_bubble = 0, last_loop_back_bubble = 0;
+    std::int64_t count = 0;
+    StallCause pending_cause = StallCause::kNone;
+    bool body_starts_next = false, loop_back_pending = false;
+  };
+
+ private:
   const Machine& machine_;
   const TimedDescTable& descs_;
   DataCache cache_;
@@ -75,6 +107,8 @@ class Pipeline {
   double body_start_ = 0;          // issue cycle of the current zero-overhead loop iteration's first insn
   bool body_starts_next_ = false;
   bool loop_back_pending_ = false;
+  double last_taken_bubble_ = 0;     // branch bubble the last instruction left (fall_through)
+  double last_loop_back_bubble_ = 0;  // loop-back bubble the last instruction left
   std::int64_t count_ = 0;
   std::function<void(const IssueRecord&)> listener_;
 };
