@@ -198,7 +198,8 @@ TEST_F(TuneCli, LocalSearchUnderASmallBudgetIsDeterministic) {
 
 TEST_F(TuneCli, SramLimitRejectsLargeScratch) {
   ASSERT_EQ(tune("out", "db.sqlite", {"--sram-limit", "0"}).exit_code, 0);
-  for (const auto& l : report("out").at("layers"))
+  const nlohmann::json rep = report("out");  // kept alive: the loop walks into it
+  for (const auto& l : rep.at("layers"))
     if (!l.at("chosen").is_null()) {
       EXPECT_EQ(l.at("chosen").at("breakdown").at("scratch_bytes").get<int>(), 0) << l.dump();
     }
