@@ -14,7 +14,7 @@ find_path(FLATBUFFERS_INCLUDE_DIR flatbuffers/flatbuffers.h REQUIRED)
 # Adds a module library: all .cc files of the folder (recursively), headers included as "module/x.h".
 function(pietune_module name)
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
-  list(FILTER srcs EXCLUDE REGEX ".*/cli/main\\.cc$")
+  list(FILTER srcs EXCLUDE REGEX ".*/cli/main\\.cc$|/capi/[^/]+\\.cc$")
   if(NOT srcs)
     message(FATAL_ERROR "module ${name} has no sources")
   endif()

@@ -40,6 +40,8 @@ void register_run_command(CLI::App& app);
 void register_variants_command(CLI::App& app);
 void register_verify_command(CLI::App& app);
 void register_tune_command(CLI::App& app);
+void register_query_command(CLI::App& app);
+void register_serve_command(CLI::App& app);
 void register_explain_command(CLI::App& app);
 void register_regress_command(CLI::App& app);
 void register_db_command(CLI::App& app);

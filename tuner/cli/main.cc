@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   cli::register_variants_command(app);
   cli::register_verify_command(app);
   cli::register_tune_command(app);
+  cli::register_query_command(app);
+  cli::register_serve_command(app);
   cli::register_explain_command(app);
   cli::register_regress_command(app);
   cli::register_db_command(app);
