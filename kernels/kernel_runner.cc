@@ -3,15 +3,11 @@
 
 #include "emu_bridge/emulator.h"
 #include "emu_bridge/memory_map.h"
+#include "kernels/emu_layout.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels {
 namespace {
-
-constexpr std::uint32_t kCallBlockAddr = emu::kSramBase;
-constexpr std::uint32_t kSramScratchAddr = emu::kSramBase + 0x1000;
-constexpr std::uint32_t kSramScratchLimit = 256u << 10;
-constexpr std::uint32_t kPsramScratchAddr = emu::kPsramBase + (8u << 20);
 
 std::uint32_t align16(std::uint64_t value) { return static_cast<std::uint32_t>((value + 15) / 16 * 16); }
 

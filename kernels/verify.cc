@@ -10,6 +10,7 @@
 
 #include "emu_bridge/emulator.h"
 #include "emu_bridge/timed_run.h"
+#include "kernels/emu_layout.h"
 #include "kernels/reference/run_layer.h"
 #include "kernels/reference/tensor.h"
 #include "model/support/error.h"
@@ -18,11 +19,7 @@
 namespace pietune::kernels {
 namespace {
 
-constexpr std::uint32_t kCallBlockAddr = emu::kSramBase;
-constexpr std::uint32_t kSramScratchAddr = emu::kSramBase + 0x1000;
-constexpr std::uint32_t kSramScratchLimit = 256u << 10;
 constexpr std::uint32_t kSramDataLimit = 448u << 10;  // the last 32 KB of SRAM hold the stack
-constexpr std::uint32_t kPsramScratchAddr = emu::kPsramBase + (8u << 20);
 constexpr std::uint32_t kGuardBytes = 16;
 constexpr std::uint8_t kGuardByte = 0xA5;
 

@@ -12,11 +12,7 @@ namespace pietune::tuner::cli {
 void add_query_options(CLI::App* command, QueryCliOptions& o) {
   command->add_option("--db", o.db, "a cost database to read estimates from and store new ones in (default: none)");
   command->add_option("--machine", o.machine, "a machine description (default: the bundled ESP32-S3)");
-  command->add_option("--activations", o.activations, "where the tensor arena lives: sram or psram")
-      ->capture_default_str();
-  command->add_option("--weights", o.weights, "where the weights live: flash, sram or psram")->capture_default_str();
-  command->add_option("--sram-limit", o.sram_limit, "largest scratch buffer a kernel may take in SRAM (bytes, K, M)")
-      ->capture_default_str();
+  add_placement_options(command, o.activations, o.weights, o.sram_limit);
   command->add_option("--budget", o.budget, "estimates per layer for `best`; above it a seeded local search")
       ->capture_default_str();
   command->add_option("--seed", o.seed, "seed of the local search")->capture_default_str();

@@ -29,14 +29,18 @@ std::uint32_t parse_bytes(const std::string& text, const char* option) {
 
 }  // namespace
 
+void add_placement_options(CLI::App* command, std::string& activations, std::string& weights, std::string& sram_limit) {
+  command->add_option("--activations", activations, "where the tensor arena lives: sram or psram")
+      ->capture_default_str();
+  command->add_option("--weights", weights, "where the weights live: flash, sram or psram")->capture_default_str();
+  command->add_option("--sram-limit", sram_limit, "largest scratch buffer a kernel may take in SRAM (bytes, K, M)")
+      ->capture_default_str();
+}
+
 void add_tune_options(CLI::App* command, TuneCliOptions& o) {
   command->add_option("--db", o.db, "the cost database (created when missing)")->capture_default_str();
   command->add_option("--machine", o.machine, "a machine description (default: the bundled ESP32-S3)");
-  command->add_option("--activations", o.activations, "where the tensor arena lives: sram or psram")
-      ->capture_default_str();
-  command->add_option("--weights", o.weights, "where the weights live: flash, sram or psram")->capture_default_str();
-  command->add_option("--sram-limit", o.sram_limit, "largest scratch buffer a kernel may take in SRAM (bytes, K, M)")
-      ->capture_default_str();
+  add_placement_options(command, o.activations, o.weights, o.sram_limit);
   command->add_option("--budget", o.budget, "estimates per layer; above it a seeded local search")->capture_default_str();
   command->add_option("--time-limit", o.time_limit, "seconds for the whole search (0: none)");
   command->add_option("--jobs", o.jobs, "worker threads (0: every core)");

@@ -24,6 +24,8 @@ struct TuneCliOptions {
 };
 
 void add_tune_options(CLI::App* command, TuneCliOptions& options);
+// --activations, --weights and --sram-limit (shared with query and serve).
+void add_placement_options(CLI::App* command, std::string& activations, std::string& weights, std::string& sram_limit);
 // Validated TuneOptions; InputError naming the option.
 TuneOptions tune_options(const TuneCliOptions& options);
 // Opens (creating its directory) the database; costdb::Error becomes InputError.

@@ -39,13 +39,11 @@ int run_verify_model(const VerifyModelOptions& o) {
   const ModelKernels built = build_model_kernels(model, o.model, result);
   std::vector<std::optional<kernels::GeneratedKernel>> per_layer(model.layers.size());
   std::vector<std::string> names(model.layers.size());
-  for (const LayerKernel& l : built.layers) {
-    for (std::size_t i = 0; i < model.layers.size(); ++i)
-      if (model.layers[i].index == l.layer_index) {
-        per_layer[i] = l.kernel;
-        names[i] = l.variant;
-      }
-  }
+  for (std::size_t i = 0; i < model.layers.size(); ++i)
+    if (const LayerKernel* l = find_layer_kernel(built, model.layers[i].index)) {
+      per_layer[i] = l->kernel;
+      names[i] = l->variant;
+    }
   const ModelCheck check = verify_model(model, per_layer, names, o.cases, o.seed);
 
   nlohmann::ordered_json j = {{"model", o.model}, {"cases", check.cases}, {"passed", check.passed()},

@@ -67,9 +67,8 @@ std::string emit_header(const EmitContext& c) {
   std::string rows;
   for (std::size_t i = 0; i < c.model.layers.size(); ++i) {
     const kernels::Layer& layer = c.model.layers[i];
-    const auto lk = std::find_if(c.kernels.layers.begin(), c.kernels.layers.end(),
-                                 [&](const LayerKernel& l) { return l.layer_index == layer.index; });
-    if (lk == c.kernels.layers.end()) {
+    const LayerKernel* lk = find_layer_kernel(c.kernels, layer.index);
+    if (lk == nullptr) {
       rows += fmt::format("    {{{}, \"{}\", NULL, NULL, NULL, 0, NULL, NULL}},\n", layer.index, layer.op_name);
       continue;
     }

@@ -32,6 +32,12 @@ std::string model_identifier(const std::string& model_name) {
   return stem;
 }
 
+const LayerKernel* find_layer_kernel(const ModelKernels& kernels, int layer_index) {
+  for (const LayerKernel& l : kernels.layers)
+    if (l.layer_index == layer_index) return &l;
+  return nullptr;
+}
+
 ModelKernels build_model_kernels(const kernels::Model& model, const std::string& model_name, const TuneResult& result) {
   ModelKernels out;
   out.prefix = "pietune_" + model_identifier(model_name);

@@ -32,6 +32,9 @@ struct ModelKernels {
 // "person_detect.tflite" -> "person_detect" (letters, digits and '_' only, not starting with a digit).
 std::string model_identifier(const std::string& model_name);
 
+// The kernel of layer `layer_index`, or nullptr when the layer has none.
+const LayerKernel* find_layer_kernel(const ModelKernels& kernels, int layer_index);
+
 ModelKernels build_model_kernels(const kernels::Model& model, const std::string& model_name, const TuneResult& result);
 
 }  // namespace pietune::tuner

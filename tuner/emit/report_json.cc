@@ -27,15 +27,14 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
     for (const kernels::Param& p : e->variant.params)
       params[std::string(p.name)] = p.value.is_word() ? nlohmann::ordered_json(std::string(p.value.word))
                                                       : nlohmann::ordered_json(p.value.number);
-    const auto lk = std::find_if(c.kernels.layers.begin(), c.kernels.layers.end(),
-                                 [&](const LayerKernel& l) { return l.layer_index == layer.index; });
+    const LayerKernel* lk = find_layer_kernel(c.kernels, layer.index);
     j["chosen"] = {{"variant", e->variant.name()},
                    {"family", e->variant.family},
                    {"params", params},
                    {"cycles", e->cost.cycles},
                    {"macs_per_cycle", e->cost.cycles > 0 ? static_cast<double>(layer.macs()) / e->cost.cycles : 0.0},
                    {"breakdown", estimate_json(*e)},
-                   {"function", lk != c.kernels.layers.end() ? lk->function : ""}};
+                   {"function", lk != nullptr ? lk->function : ""}};
   }
   j["baseline"] = nullptr;
   j["speedup"] = nullptr;

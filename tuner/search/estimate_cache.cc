@@ -87,7 +87,10 @@ VariantEstimate EstimateCache::get(const kernels::Layer& layer, const kernels::V
   std::lock_guard lock(mutex_);
   known_.emplace(key, e);
   in_flight_.erase(key);
-  if (db_ != nullptr) pending_.push_back({signature, kernels::layer_to_json(layer).dump(), e});
+  if (db_ != nullptr) {
+    const bool new_layer = stored_layers_.insert(signature).second;
+    pending_.push_back({signature, new_layer ? kernels::layer_to_json(layer).dump() : "", e});
+  }
   return e;
 }
 
@@ -99,7 +102,7 @@ int EstimateCache::flush() {
   }
   for (const Pending& p : batch) {
     const kernels::Variant& v = p.estimate.variant;
-    db_->put_layer(p.signature, p.layer_json);
+    if (!p.layer_json.empty()) db_->put_layer(p.signature, p.layer_json);
     db_->put_variant(v.name(), v.family, kernels::variant_to_json(v)["params"].dump(), generator_version(v));
     db_->put_estimate({key(p.signature, v), p.estimate.cost.cycles, estimate_json(p.estimate).dump()});
   }

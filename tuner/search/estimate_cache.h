@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "costdb/costdb.h"
@@ -43,7 +44,7 @@ class EstimateCache {
  private:
   struct Pending {
     std::string signature;
-    std::string layer_json;
+    std::string layer_json;  // "" when the layer is already stored
     VariantEstimate estimate;
   };
 
@@ -56,6 +57,7 @@ class EstimateCache {
   // Estimates being computed: a second thread asking for one waits instead of computing it again.
   std::unordered_map<std::string, std::shared_future<VariantEstimate>> in_flight_;
   std::vector<Pending> pending_;
+  std::unordered_set<std::string> stored_layers_;  // signatures whose layer JSON is queued or stored
   std::atomic<std::int64_t> computed_{0}, reused_{0};
 };
 
