@@ -9,6 +9,7 @@
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_qacc.h"
 #include "kernels/families/fc_accx.h"
+#include "kernels/families/fc_qacc.h"
 #include "kernels/families/maxpool_vmax.h"
 
 namespace pietune::kernels {
@@ -73,6 +74,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &fc_accx_legal,
      .generate = &fc_accx_generate},
+    {.name = "fc_qacc",
+     .op = OpKind::kFullyConnected,
+     .version = 1,
+     .prefix = "fc_qs8_qacc",
+     .summary = "output units in the QACC lanes, each input element broadcast: 16 units in 8-bit lanes or 8 in "
+                "16-bit lanes",
+     .params = kFcQaccParams,
+     .candidates = nullptr,
+     .legal = &fc_qacc_legal,
+     .generate = &fc_qacc_generate},
     {.name = "maxpool_vmax",
      .op = OpKind::kMaxPool2d,
      .version = 1,

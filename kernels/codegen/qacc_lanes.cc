@@ -42,4 +42,20 @@ void emit_qacc_lane(FunctionBuilder& b, int lane, int dst, int tmp) {
   b.emit(Opcode::kSext, {a(dst), a(dst), imm(19)});
 }
 
+void emit_qacc_wide_lane(FunctionBuilder& b, int lane, int dst, int tmp) {
+  PIETUNE_CHECK(lane >= 0 && lane < 8 && dst != tmp) << lane;
+  const bool high = lane >= 4;
+  const int bit = 40 * (lane % 4);
+  const int word = bit / 32;
+  const int intra = bit % 32;
+  if (intra == 0) {
+    b.emit(rur_word(high, word), {a(dst)});
+    return;
+  }
+  b.emit(rur_word(high, word), {a(tmp)});
+  b.emit(rur_word(high, word + 1), {a(dst)});
+  b.emit(Opcode::kSsai, {imm(intra)});
+  b.emit(Opcode::kSrc, {a(dst), a(dst), a(tmp)});
+}
+
 }  // namespace pietune::kernels::codegen

@@ -41,6 +41,15 @@ ConvGeometry conv_geometry(const Layer& layer) {
   return g;
 }
 
+FcShape fc_shape(const Layer& layer) {
+  PIETUNE_CHECK(layer.weights && layer.weights->shape.size() == 2) << "fully connected weights";
+  FcShape s;
+  s.units = layer.weights->shape[0];
+  s.depth = layer.weights->shape[1];
+  s.batches = static_cast<int>(layer.output().element_count() / s.units);
+  return s;
+}
+
 std::optional<Rejection> check_types(const Layer& layer) {
   const auto bad = [](const char* role, ElementType type, const char* want) {
     return Rejection{"types", fmt::format("{} type {}: the kernels take {}", role, to_string(type), want)};

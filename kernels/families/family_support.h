@@ -31,6 +31,13 @@ struct ConvGeometry {
 
 ConvGeometry conv_geometry(const Layer& layer);
 
+// A FULLY_CONNECTED layer as [batches, depth] x [units, depth]^T.
+struct FcShape {
+  int batches = 0, depth = 0, units = 0;
+};
+
+FcShape fc_shape(const Layer& layer);
+
 // Rule "types": int8 input, output and weights, int32 bias (or none), weights present.
 std::optional<Rejection> check_types(const Layer& layer);
 // Rule "shift_range": every multiplier shift inside the scalar epilogue's -31..31.

@@ -15,19 +15,7 @@ using model::a;
 using model::imm;
 using model::Opcode;
 
-struct FcShape {
-  int batches = 0, depth = 0, units = 0;
-  int chunks() const { return static_cast<int>(round_up(depth, 16) / 16); }
-};
-
-FcShape fc_shape(const Layer& layer) {
-  FcShape s;
-  PIETUNE_CHECK(layer.weights && layer.weights->shape.size() == 2) << "fully connected weights";
-  s.units = layer.weights->shape[0];
-  s.depth = layer.weights->shape[1];
-  s.batches = static_cast<int>(layer.output().element_count() / s.units);
-  return s;
-}
+int chunks(const FcShape& s) { return static_cast<int>(round_up(s.depth, 16) / 16); }
 
 constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotBatch = 3;
 
@@ -50,9 +38,9 @@ std::optional<Rejection> fc_accx_legal(const Layer& layer, const Variant& varian
                                  "path copies each row into a padded scratch row, +{} bytes)",
                                  s.depth, round_up(s.depth, 16) - s.depth)};
   const int unroll = static_cast<int>(variant.number("unroll"));
-  if (unroll > s.chunks())
-    return Rejection{"unroll", fmt::format("unroll {} exceeds the {} chunk(s) of 16 bytes per row", unroll, s.chunks())};
-  const std::int64_t macs = std::int64_t{s.chunks()} * 16;
+  if (unroll > chunks(s))
+    return Rejection{"unroll", fmt::format("unroll {} exceeds the {} chunk(s) of 16 bytes per row", unroll, chunks(s))};
+  const std::int64_t macs = std::int64_t{chunks(s)} * 16;
   if (macs * 128 * 128 >= (std::int64_t{1} << 39))
     return Rejection{"accx_range", fmt::format("{} MACs per output can reach {} in ACCX, beyond its 40-bit range",
                                                macs, macs * 128 * 128)};
@@ -68,7 +56,7 @@ GeneratedKernel fc_accx_generate(const Layer& layer, const Variant& variant) {
   const std::vector<std::int8_t> w = weights_int8(layer);
   const std::vector<std::int32_t> bias = bias_int32(layer, s.units);
   const std::int32_t zp = -q.input_offset;
-  const int padded = s.chunks() * 16;
+  const int padded = chunks(s) * 16;
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
@@ -118,7 +106,7 @@ GeneratedKernel fc_accx_generate(const Layer& layer, const Variant& variant) {
     codegen::reg_loop(b, 11, s.units, [&] {
       b.emit(Opcode::kEeZeroAccx, {});
       b.emit(Opcode::kMov, {a(dot.src), a(7)});
-      codegen::emit_accx_dot(b, dot, s.chunks(), false, unroll);
+      codegen::emit_accx_dot(b, dot, chunks(s), false, unroll);
       b.emit(Opcode::kRurAccx0, {a(rq.acc)});
       codegen::emit_requant_scalar(b, rq, 0, q);
       b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(0)});
