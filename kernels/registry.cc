@@ -7,6 +7,7 @@
 #include "kernels/families/conv_espnn.h"
 #include "kernels/families/conv_pw.h"
 #include "kernels/families/conv_qacc.h"
+#include "kernels/families/dwconv_espnn.h"
 #include "kernels/families/dwconv_qacc.h"
 #include "kernels/families/fc_accx.h"
 #include "kernels/families/fc_qacc.h"
@@ -65,6 +66,17 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &dwconv_qacc_legal,
      .generate = &dwconv_qacc_generate},
+    {.name = "dwconv_espnn",
+     .op = OpKind::kDepthwiseConv2d,
+     .version = 1,
+     .prefix = "dwconv_qs8_espnn",
+     .summary = "baseline with esp-nn's structure: 16 channels in QACC lanes, QACC spilled to memory, lanes "
+                "unpacked and requantized in scalar code",
+     .baseline = true,
+     .params = kDwconvEspnnParams,
+     .candidates = nullptr,
+     .legal = &dwconv_espnn_legal,
+     .generate = &dwconv_espnn_generate},
     {.name = "fc_accx",
      .op = OpKind::kFullyConnected,
      .version = 1,
