@@ -5,6 +5,7 @@
 #include "kernels/families/avgpool_qacc.h"
 #include "kernels/families/conv_accx.h"
 #include "kernels/families/conv_espnn.h"
+#include "kernels/families/conv_first.h"
 #include "kernels/families/conv_pw.h"
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_espnn.h"
@@ -57,6 +58,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &conv_espnn_legal,
      .generate = &conv_espnn_generate},
+    {.name = "conv_first",
+     .op = OpKind::kConv2d,
+     .version = 1,
+     .prefix = "conv_qs8_first",
+     .summary = "small-channel first layers: the window copied into an aligned row (im2col), or 4-byte pixels "
+                "against a 4x4 zero-padded kernel, one aligned load per window row (pad4x4)",
+     .params = kConvFirstParams,
+     .candidates = nullptr,
+     .legal = &conv_first_legal,
+     .generate = &conv_first_generate},
     {.name = "dwconv_qacc",
      .op = OpKind::kDepthwiseConv2d,
      .version = 1,
