@@ -36,26 +36,48 @@ Layout layout_of(const ConvGeometry& g) {
 }
 
 constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, kSlotBatch = 4, kSlotOy = 5,
-              kSlotOx = 6, kSlotZp = 7;
+              kSlotOx = 6, kSlotZp = 7, kSlotVectors = 8;
+
+bool uses_srcmb(const Variant& variant) { return variant.word("epilogue") == "srcmb"; }
+
+// The accumulator corrections: bias folded with Σ(all taps) w * (-input_zp).
+std::vector<std::int32_t> folded_corrections(const Layer& layer, const ConvGeometry& g, std::int32_t zp) {
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
+  const std::int64_t terms = g.taps() * g.in_c;
+  std::vector<std::int32_t> corrections(static_cast<std::size_t>(g.out_c));
+  for (int c = 0; c < g.out_c; ++c) {
+    std::uint32_t sum = 0;
+    for (std::int64_t t = 0; t < terms; ++t) sum += static_cast<std::uint32_t>(std::int32_t{w[static_cast<std::size_t>(c * terms + t)]});
+    corrections[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[c]) - static_cast<std::uint32_t>(zp) * sum);
+  }
+  return corrections;
+}
 
 }  // namespace
 
-std::optional<Rejection> conv_qacc_legal(const Layer& layer, const Variant&) {
+std::optional<Rejection> conv_qacc_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kConv2d) << to_string(layer.op);
   if (auto r = check_types(layer)) return r;
   if (layer.options.groups != 1)
     return Rejection{"groups", fmt::format("grouped convolution ({} groups of {} input channels): the broadcast runs "
                                            "over all input channels",
                                            layer.options.groups, layer.input().shape.back() / layer.options.groups)};
-  if (auto r = check_shift_range(reference::channel_quantization(layer, reference::RoundingMode::kDouble))) return r;
+  const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
+  if (auto r = check_shift_range(qz)) return r;
   const ConvGeometry g = conv_geometry(layer);
   const std::int64_t terms = g.taps() * g.in_c;
   const bool have_data = layer.weights->data != nullptr;
   const std::vector<std::int8_t> w = have_data ? weights_int8(layer) : std::vector<std::int8_t>{};
-  if (auto r = check_qacc_lane_range(
-          g.out_c, terms, "products", [&](int c, std::int64_t t) { return int{w[static_cast<std::size_t>(c * terms + t)]}; },
-          have_data))
-    return r;
+  const auto weight = [&](int c, std::int64_t t) { return int{w[static_cast<std::size_t>(c * terms + t)]}; };
+  if (auto r = check_qacc_lane_range(g.out_c, terms, "products", weight, have_data)) return r;
+  if (uses_srcmb(variant)) {
+    // Without constant data the bias is taken as 0 and |w| as 127.
+    const std::vector<std::int32_t> corrections =
+        have_data ? folded_corrections(layer, g, -qz.input_offset) : std::vector<std::int32_t>(g.out_c, 0);
+    std::vector<codegen::LaneSpan> spans = qacc_partial_spans(g.out_c, terms, weight, have_data);
+    if (auto r = codegen::srcmb_problem(qz, corrections, spans)) return r;
+  }
   const Layout l = layout_of(g);
   if (l.staged) return check_scratch(l.stage.bytes(), "the bordered input copy");
   return std::nullopt;
@@ -67,28 +89,29 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
   const Layout l = layout_of(g);
   const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
   const std::vector<std::int8_t> w = weights_int8(layer);
-  const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
   const std::int32_t zp = -qz.input_offset;
   const int groups = (g.out_c + 15) / 16;
   const std::int64_t terms = g.taps() * g.in_c;
+  const bool srcmb = uses_srcmb(variant);
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
   ConstantBuffer weights{"weights", {}};
-  std::vector<std::uint32_t> sums(static_cast<std::size_t>(g.out_c), 0);
   for (int grp = 0; grp < groups; ++grp)
     for (std::int64_t t = 0; t < terms; ++t)
       for (int lane = 0; lane < 16; ++lane) {
         const int c = grp * 16 + lane;
         const std::int8_t v = c < g.out_c ? w[static_cast<std::size_t>(c * terms + t)] : 0;
         weights.bytes.push_back(static_cast<std::uint8_t>(v));
-        if (c < g.out_c) sums[c] += static_cast<std::uint32_t>(static_cast<std::int32_t>(v));
       }
-  std::vector<std::int32_t> corrections(static_cast<std::size_t>(g.out_c));
-  for (int c = 0; c < g.out_c; ++c)
-    corrections[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[c]) - static_cast<std::uint32_t>(zp) * sums[c]);
+  const std::vector<std::int32_t> corrections = folded_corrections(layer, g, zp);
   k.constants.push_back(std::move(weights));
-  k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
+  if (srcmb) {
+    k.constants.push_back({"qacc_preloads", codegen::srcmb_preloads(qz, corrections)});
+    k.constants.push_back({"srcmb_vectors", codegen::srcmb_vectors(qz)});
+  } else {
+    k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
+  }
   k.scratch_bytes = l.staged ? static_cast<std::uint32_t>(l.stage.bytes()) : 0;
   k.input_overread_bytes = l.staged ? codegen::stage_overread_bytes(l.stage) : 0u;
 
@@ -98,13 +121,21 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
   codegen::store_slot(b, 5, kSlotWeights);
   b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
   codegen::store_slot(b, 6, kSlotTable);
-  b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+  if (srcmb) {
+    b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+    codegen::store_slot(b, 7, kSlotVectors);
+  }
+  b.emit(Opcode::kL32i, {a(7), a(4), imm(srcmb ? 12 : 8)});
   codegen::store_slot(b, 7, kSlotScratch);
   const codegen::RequantRegs rq{.acc = 12, .t0 = 13, .t1 = 14, .t2 = 15, .table = 6};
   const int taps_per_segment = g.dilation_w == 1 ? g.kernel_w : 1;
 
+  // a6 walks the requant table (rqscalar) or the QACC preloads (srcmb) group by group.
   auto group_body = [&](int lanes) {
-    b.emit(Opcode::kEeZeroQacc, {});
+    if (srcmb)
+      codegen::emit_srcmb_preload(b, 6);
+    else
+      b.emit(Opcode::kEeZeroQacc, {});
     for (int ky = 0; ky < g.kernel_h; ++ky) {
       for (int kx0 = 0; kx0 < g.kernel_w; kx0 += taps_per_segment) {
         codegen::add_const(b, 9, 7, ky * g.dilation_h * l.row_bytes + kx0 * g.dilation_w * g.in_c, 4);
@@ -114,6 +145,13 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
           b.emit(Opcode::kEeVmulasS8Qacc, {q(1), q(0)});
         });
       }
+    }
+    if (srcmb) {
+      codegen::load_slot(b, 12, kSlotVectors);
+      codegen::emit_srcmb_epilogue(b, qz, 12, 13, 14);
+      codegen::emit_store_lanes(b, 2, lanes, 3, 15);
+      b.emit(Opcode::kAddi, {a(3), a(3), imm(lanes)});
+      return;
     }
     for (int lane = 0; lane < lanes; ++lane) {
       codegen::emit_qacc_lane(b, lane, rq.acc, rq.t0);

@@ -1,16 +1,19 @@
 // CONV_2D family "conv_qacc": 16 output channels in the 20-bit QACC lanes, the input broadcast
-// (name conv_qs8_qacc_1p16c_u1__pie_bcast_rqscalar). For small input channel counts (first layers).
+// (name conv_qs8_qacc_1p16c_u1__pie_bcast_<epilogue>). For small input channel counts (first layers).
 //
 // Per output pixel and group of 16 output channels: EE.ZERO.QACC; for every tap and input channel,
 // EE.VLDBC.8.IP broadcasts one input byte to all lanes, EE.VLD.128.IP loads the 16 output
 // channels' weights for it, EE.VMULAS.S8.QACC accumulates; then the lanes are read with
-// RUR.QACC_* and requantized by the scalar epilogue. A window row (KW * Cin contiguous bytes with
+// RUR.QACC_* and requantized by the scalar epilogue (rqscalar), or all 16 at once by EE.SRCMB.S8.QACC
+// after a preload of the bias and rounding term (srcmb, codegen/requant_srcmb.h). A window row (KW * Cin contiguous bytes with
 // dilation 1) is one inner loop. The input is read in place at any alignment (byte loads) unless
 // taps leave the image; then it is first copied into a zero-point bordered scratch (packed pixels),
 // the bias being folded with Σ(all taps) w * (-input_zp) as in conv_accx.
 // Legality rules: types, groups (1), shift_range, qacc_lane_range (per output channel over the
-// KH * KW * Cin products, from the weights), scratch.
-// Constants: [0] weights [groups of 16][KH][KW][Cin][16] int8, [1] requant table.
+// KH * KW * Cin products, from the weights), scratch; srcmb adds srcmb_power_of_two, srcmb_shift
+// and srcmb_lane_range (the preload counted in the lane range).
+// Constants: [0] weights [groups of 16][KH][KW][Cin][16] int8, [1] requant table (rqscalar), or
+// [1] QACC preloads and [2] SRCMB vectors (srcmb).
 #pragma once
 
 #include <optional>
@@ -29,8 +32,8 @@ inline constexpr ParamSpec kConvQaccParams[] = {
      .meaning = "one broadcast input byte per inner-loop iteration"},
     {.name = "inputpath", .role = ParamRole::kInputPath, .suffix = "", .domain = kBroadcastPath,
      .meaning = "byte broadcasts (VLDBC.8) in place, or from a zero-point bordered copy when taps leave the image"},
-    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kScalarEpilogue,
-     .meaning = kEpilogueMeaning},
+    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kQaccEpilogues,
+     .meaning = kQaccEpilogueMeaning},
 };
 
 std::optional<Rejection> conv_qacc_legal(const Layer& layer, const Variant& variant);

@@ -89,10 +89,9 @@ model::Program single_function_program(model::Function function) {
   return program;
 }
 
-std::optional<Rejection> check_qacc_lane_range(int channels, std::int64_t terms, const char* terms_name,
-                                               const std::function<int(int, std::int64_t)>& weight, bool have_data) {
-  constexpr std::int64_t kLaneMax = (1 << 19) - 1;
-  constexpr std::int64_t kLaneMin = -(1 << 19);
+std::vector<codegen::LaneSpan> qacc_partial_spans(int channels, std::int64_t terms,
+                                                 const std::function<int(int, std::int64_t)>& weight, bool have_data) {
+  std::vector<codegen::LaneSpan> spans(static_cast<std::size_t>(channels));
   for (int c = 0; c < channels; ++c) {
     std::int64_t pos = 0, neg = 0;  // Σ of the positive weights, Σ|negative weights|
     if (have_data) {
@@ -100,17 +99,32 @@ std::optional<Rejection> check_qacc_lane_range(int channels, std::int64_t terms,
         const int v = weight(c, t);
         (v > 0 ? pos : neg) += v > 0 ? v : -v;
       }
+    } else {
+      pos = 127 * terms;
     }
-    const std::int64_t up = have_data ? 127 * pos + 128 * neg : 128 * 127 * terms;
-    const std::int64_t down = have_data ? -(128 * pos + 127 * neg) : -128 * 127 * terms;
-    if (up > kLaneMax || down < kLaneMin)
+    // Every prefix of the sum lies between these (inputs -128..127).
+    spans[c].high = have_data ? 127 * pos + 128 * neg : 128 * pos;
+    spans[c].low = have_data ? -(128 * pos + 127 * neg) : -128 * pos;
+  }
+  return spans;
+}
+
+std::optional<Rejection> check_qacc_lane_range(int channels, std::int64_t terms, const char* terms_name,
+                                               const std::function<int(int, std::int64_t)>& weight, bool have_data) {
+  constexpr std::int64_t kLaneMax = (1 << 19) - 1;
+  constexpr std::int64_t kLaneMin = -(1 << 19);
+  const std::vector<codegen::LaneSpan> spans = qacc_partial_spans(have_data ? channels : 1, terms, weight, have_data);
+  for (std::size_t c = 0; c < spans.size(); ++c) {
+    const std::int64_t up = spans[c].high, down = spans[c].low;
+    if (up > kLaneMax || down < kLaneMin) {
+      const std::int64_t abs_sum = (up - down) / 255;  // up = 127 P + 128 N, down = -(128 P + 127 N)
       return Rejection{"qacc_lane_range",
                        fmt::format("channel {}: worst-case lane sum {} over {} {} exceeds the 20-bit QACC lane "
                                    "range {}..{} ({}, inputs -128..127)",
                                    c, up > kLaneMax ? up : down, terms, terms_name, kLaneMin, kLaneMax,
-                                   have_data ? fmt::format("sum of |w| = {}", pos + neg)
+                                   have_data ? fmt::format("sum of |w| = {}", abs_sum)
                                              : std::string("|w| = 127 assumed without weight data"))};
-    if (!have_data) break;  // every channel has the same bound
+    }
   }
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/layer.h"
+#include "kernels/codegen/requant_srcmb.h"
 #include "kernels/reference/channel_quantization.h"
 #include "kernels/registry.h"
 #include "kernels/variant.h"
@@ -74,5 +75,15 @@ inline constexpr ParamValue kUnrolls[] = {number_value(1), number_value(2), numb
 inline constexpr ParamValue kScalarEpilogue[] = {word_value("rqscalar")};
 inline constexpr std::string_view kEpilogueMeaning =
     "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh)";
+// Families with 16 channels in the 20-bit QACC lanes can also requantize with SRCMB.
+inline constexpr ParamValue kQaccEpilogues[] = {word_value("rqscalar"), word_value("srcmb")};
+inline constexpr std::string_view kQaccEpilogueMeaning =
+    "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh); srcmb: 16 outputs at once "
+    "with EE.SRCMB.S8.QACC and a preloaded rounding term, exact when every multiplier is the same power of two";
+
+// Range of the MAC partial sums of `channels` lanes over `terms` raw int8 inputs in -128..127 and
+// their weights: weight(c, t) gives the t-th weight of lane c; without weight data |w| = 127.
+std::vector<codegen::LaneSpan> qacc_partial_spans(int channels, std::int64_t terms,
+                                                    const std::function<int(int, std::int64_t)>& weight, bool have_data);
 
 }  // namespace pietune::kernels::families

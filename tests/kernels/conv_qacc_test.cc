@@ -42,5 +42,48 @@ TEST(ConvQacc, LaneRangeRule) {
       << r->reason;
 }
 
+const Variant& srcmb() {
+  static const Variant v = *parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_srcmb");
+  return v;
+}
+
+// Scales of exactly 2^(e-1): every shift the SRCMB epilogue takes (e = 1, 0 and right shifts up to
+// 14), per tensor and per channel, partial and several groups, zero points at the rails, clamps.
+TEST(ConvQaccSrcmb, PowerOfTwoScales) {
+  int seed = 100;
+  for (int e : {1, 0, -1, -2, -5, -8, -11, -14})
+    for (int oc : {1, 16, 17, 40}) {
+      ConvTester t;
+      // 12 products per output: the preload (bias folded with Σw * -zp) and the sums stay in the lanes.
+      t.in_channels(3).out_channels(oc).kernel(2, 2).power_of_two_scales(true).multiplier_exponents(e, e);
+      t.per_channel(oc % 2 == 0).input_zero_point(seed % 3 == 0 ? -128 : 127).output_zero_point(seed % 5 - 3);
+      t.seed(static_cast<std::uint64_t>(++seed)).cases(3).test(srcmb());
+    }
+  ConvTester().in_channels(2).out_channels(20).stride(2).padding(Padding::kValid).power_of_two_scales(true)
+      .multiplier_exponents(-6, -6).output_zero_point(-128).activation(ActivationKind::kRelu).seed(7).test(srcmb());
+  ConvTester().in_channels(4).out_channels(9).kernel(2, 2).dilation(2).input_size(6, 7).power_of_two_scales(true)
+      .multiplier_exponents(-3, -3).output_zero_point(100).weights(WeightMode::kExtreme).seed(8).test(srcmb());
+}
+
+TEST(ConvQaccSrcmb, Rejections) {
+  const auto rejection = [](const ConvTester& t) {
+    const std::optional<Rejection> r = family().legal(t.layer(), srcmb());
+    EXPECT_TRUE(r);
+    return r.value_or(Rejection{});
+  };
+  const Rejection random = rejection(ConvTester().in_channels(3).out_channels(4).seed(1));
+  EXPECT_EQ(random.rule, "srcmb_power_of_two");
+  const Rejection mixed =
+      rejection(ConvTester().in_channels(3).out_channels(4).power_of_two_scales(true).multiplier_exponents(-9, -1).seed(2));
+  EXPECT_EQ(mixed.rule, "srcmb_shift");
+  const Rejection left =
+      rejection(ConvTester().in_channels(3).out_channels(4).power_of_two_scales(true).multiplier_exponents(3, 3).seed(3));
+  EXPECT_EQ(left.rule, "srcmb_shift");
+  EXPECT_EQ(left.reason, "scale 2^2 needs a left shift by 2: SRCMB only shifts right");
+  const Rejection range = rejection(ConvTester().in_channels(8).out_channels(4).kernel(4, 4).power_of_two_scales(true)
+                                        .multiplier_exponents(-4, -4).weights(WeightMode::kExtreme).seed(4));
+  EXPECT_EQ(range.rule, "qacc_lane_range");
+}
+
 }  // namespace
 }  // namespace pietune::kernels

@@ -3,7 +3,7 @@
 // connected 250, max and average pool 100); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
 // points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps;
-// depth multipliers 1 to 3.
+// depth multipliers 1 to 3; one layer in ten with scales of exactly a power of two.
 #include <cstdlib>
 #include <random>
 
@@ -54,6 +54,11 @@ void draw_common(Tester& t, std::mt19937_64& rng, int i) {
   else
     t.multiplier_exponents(-12, -6);  // right shifts
   t.activation(pick(rng) < 3 ? ActivationKind::kRelu6 : pick(rng) == 0 ? ActivationKind::kRelu : ActivationKind::kNone);
+  if (pick(rng) == 0) {
+    // Scales of exactly 2^(e-1) with one shift: the SRCMB epilogue's layers.
+    const int e = std::uniform_int_distribution<int>(-10, 1)(rng);
+    t.power_of_two_scales(true).multiplier_exponents(e, e);
+  }
   t.with_bias(pick(rng) != 0);
   t.seed(static_cast<std::uint64_t>(i) * 31 + 5);
   t.cases(1);

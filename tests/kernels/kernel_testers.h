@@ -58,6 +58,12 @@ class TesterBase {
     exp_hi_ = hi;
     return self();
   }
+  // Real multipliers of exactly 2^(exponent - 1): quantized multiplier 2^30 (the SRCMB epilogue's
+  // precondition; exact only where the output scale is 1, i.e. without a ReLU6 scale).
+  Derived& power_of_two_scales(bool on) {
+    power_of_two_ = on;
+    return self();
+  }
   Derived& activation(ActivationKind kind) {
     activation_ = kind;
     return self();
@@ -136,7 +142,7 @@ class TesterBase {
     std::vector<float> scales;
     const int n = per_channel_ ? channels : 1;
     for (int c = 0; c < n; ++c)
-      scales.push_back(static_cast<float>(std::ldexp(mant(rng), ex(rng)) * out_scale));
+      scales.push_back(static_cast<float>(std::ldexp(power_of_two_ ? 0.5 : mant(rng), ex(rng)) * out_scale));
     l.inputs[0].quant = Quantization{{1.0f}, {input_zp_}, 0};
     l.outputs[0].quant = Quantization{{out_scale}, {output_zp_}, 0};
     l.weights->quant = Quantization{scales, std::vector<std::int64_t>(scales.size(), 0), per_channel_ ? weight_dim : 0};
@@ -178,6 +184,7 @@ class TesterBase {
 
   int input_zp_ = 0, output_zp_ = 0;
   bool per_channel_ = true;
+  bool power_of_two_ = false;
   int exp_lo_ = -10, exp_hi_ = -6;
   ActivationKind activation_ = ActivationKind::kNone;
   WeightMode weight_mode_ = WeightMode::kRandom;
