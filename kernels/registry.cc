@@ -10,6 +10,7 @@
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_espnn.h"
 #include "kernels/families/dwconv_qacc.h"
+#include "kernels/families/dwconv_s16.h"
 #include "kernels/families/fc_accx.h"
 #include "kernels/families/fc_qacc.h"
 #include "kernels/families/maxpool_vmax.h"
@@ -88,6 +89,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &dwconv_espnn_legal,
      .generate = &dwconv_espnn_generate},
+    {.name = "dwconv_s16",
+     .op = OpKind::kDepthwiseConv2d,
+     .version = 1,
+     .prefix = "dwconv_qs16_qacc",
+     .summary = "8 channels in 40-bit QACC lanes over an int16 copy with the input offset added: no 20-bit "
+                "lane-range limit",
+     .params = kDwconvS16Params,
+     .candidates = nullptr,
+     .legal = &dwconv_s16_legal,
+     .generate = &dwconv_s16_generate},
     {.name = "fc_accx",
      .op = OpKind::kFullyConnected,
      .version = 1,

@@ -1,0 +1,220 @@
+// dwconv_s16: legality and code generation (see the header).
+#include "kernels/families/dwconv_s16.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "kernels/codegen/emit.h"
+#include "kernels/codegen/requant_scalar.h"
+#include "model/support/error.h"
+
+namespace pietune::kernels::families {
+namespace {
+
+using model::a;
+using model::imm;
+using model::Opcode;
+using model::q;
+
+constexpr int kMaxMultiplier = 64;
+
+// The widened scratch image: int16 values, pixels of `pixel_elems` (a multiple of 8) elements.
+struct Layout {
+  int pixel_elems = 0;
+  int pixel_bytes = 0;
+  int padded_w = 0, padded_h = 0;
+  int row_bytes = 0;
+  std::int64_t bytes = 0;
+};
+
+Layout layout_of(const ConvGeometry& g) {
+  Layout l;
+  l.pixel_elems = static_cast<int>(round_up(g.out_c, 8));
+  l.pixel_bytes = 2 * l.pixel_elems;
+  l.padded_w = g.left + g.in_w + g.right;
+  l.padded_h = g.top + g.in_h + g.bottom;
+  l.row_bytes = l.padded_w * l.pixel_bytes;
+  l.bytes = std::int64_t{l.padded_h} * l.row_bytes;
+  return l;
+}
+
+// Copies one batch image from a2 into the scratch at a9 as int16 (x + input_offset), each value
+// written `replicate` times, with every other element (border, channel padding) 0. Advances a2 past
+// the image; clobbers a8-a14 and q7.
+void emit_stage_widened(model::FunctionBuilder& b, const ConvGeometry& g, const Layout& l, int replicate,
+                        std::int32_t input_offset) {
+  constexpr int kSrc = 2, kDst = 9, kValue = 13, kOffset = 14, kRows = 11, kPixels = 12, kCount = 10, kTmp = 8;
+  b.emit(Opcode::kEeZeroQ, {q(7)});
+  b.emit(Opcode::kMov, {a(kTmp), a(kDst)});
+  codegen::inner_loop(b, kCount, l.bytes / 16, [&] { b.emit(Opcode::kEeVst128Ip, {q(7), a(kTmp), imm(16)}); });
+  codegen::load_const(b, kOffset, input_offset);
+  codegen::add_const(b, kDst, kDst, (g.top * l.padded_w + g.left) * l.pixel_bytes, kTmp);
+  const int written = g.in_c * replicate;
+  auto copy_values = [&](std::int64_t n) {
+    codegen::inner_loop(b, kCount, n, [&] {
+      b.emit(Opcode::kL8ui, {a(kValue), a(kSrc), imm(0)});
+      b.emit(Opcode::kAddi, {a(kSrc), a(kSrc), imm(1)});
+      b.emit(Opcode::kSext, {a(kValue), a(kValue), imm(7)});
+      b.emit(Opcode::kAdd, {a(kValue), a(kValue), a(kOffset)});
+      for (int k = 0; k < replicate; ++k) b.emit(Opcode::kS16i, {a(kValue), a(kDst), imm(2 * k)});
+      codegen::add_const(b, kDst, kDst, 2 * replicate, kTmp);
+    });
+  };
+  codegen::reg_loop(b, kRows, g.in_h, [&] {
+    if (l.pixel_elems == written) {
+      copy_values(std::int64_t{g.in_w} * g.in_c);
+    } else {
+      codegen::reg_loop(b, kPixels, g.in_w, [&] {
+        copy_values(g.in_c);
+        codegen::add_const(b, kDst, kDst, 2 * (l.pixel_elems - written), kTmp);
+      });
+    }
+    codegen::add_const(b, kDst, kDst, (l.padded_w - g.in_w) * l.pixel_bytes, kTmp);
+  });
+}
+
+// dst = the low 32 bits of 40-bit QACC lane `lane` (0..7): lanes 0-3 at bit 40j of QACC_L, 4-7 of
+// QACC_H; tmp clobbered.
+void emit_qacc40_lane_low32(model::FunctionBuilder& b, int lane, int dst, int tmp) {
+  static constexpr Opcode kLow[5] = {Opcode::kRurQaccL0, Opcode::kRurQaccL1, Opcode::kRurQaccL2, Opcode::kRurQaccL3,
+                                     Opcode::kRurQaccL4};
+  static constexpr Opcode kHigh[5] = {Opcode::kRurQaccH0, Opcode::kRurQaccH1, Opcode::kRurQaccH2, Opcode::kRurQaccH3,
+                                      Opcode::kRurQaccH4};
+  const Opcode* words = lane < 4 ? kLow : kHigh;
+  const int bit = 40 * (lane % 4);
+  const int word = bit / 32;
+  const int intra = bit % 32;
+  if (intra == 0) {
+    b.emit(words[word], {a(dst)});
+    return;
+  }
+  b.emit(words[word], {a(tmp)});
+  b.emit(words[word + 1], {a(dst)});
+  b.emit(Opcode::kSsai, {imm(intra)});
+  b.emit(Opcode::kSrc, {a(dst), a(dst), a(tmp)});
+}
+
+constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, kSlotBatch = 4, kSlotOy = 5,
+              kSlotOx = 6;
+
+}  // namespace
+
+std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant&) {
+  PIETUNE_CHECK(layer.op == OpKind::kDepthwiseConv2d) << to_string(layer.op);
+  if (auto r = check_types(layer)) return r;
+  if (layer.options.depth_multiplier > kMaxMultiplier)
+    return Rejection{"depth_multiplier",
+                     fmt::format("depth multiplier {} above the {} copies the staging loop writes per input value",
+                                 layer.options.depth_multiplier, kMaxMultiplier)};
+  if (auto r = check_shift_range(reference::channel_quantization(layer, reference::RoundingMode::kDouble))) return r;
+  const ConvGeometry g = conv_geometry(layer);
+  // Every partial sum of a lane is at most 255 * Σ|w| in magnitude (staged values in -255..255).
+  constexpr std::int64_t kLaneMax = (std::int64_t{1} << 39) - 1;
+  const bool have_data = layer.weights->data != nullptr;
+  const std::vector<std::int8_t> w = have_data ? weights_int8(layer) : std::vector<std::int8_t>{};
+  for (int c = 0; c < g.out_c; ++c) {
+    std::int64_t abs_sum = have_data ? 0 : 128 * g.taps();
+    if (have_data)
+      for (std::int64_t t = 0; t < g.taps(); ++t) abs_sum += std::abs(int{w[static_cast<std::size_t>(t * g.out_c + c)]});
+    if (255 * abs_sum > kLaneMax)
+      return Rejection{"qacc40_range", fmt::format("channel {}: worst-case lane sum {} over {} taps exceeds the 40-bit "
+                                                   "QACC lane range (sum of |w| = {}, inputs -255..255)",
+                                                   c, 255 * abs_sum, g.taps(), abs_sum)};
+    if (!have_data) break;  // every channel has the same bound
+  }
+  return check_scratch(layout_of(g).bytes, "the widened input copy");
+}
+
+GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) {
+  PIETUNE_CHECK(!dwconv_s16_legal(layer, variant)) << variant.name();
+  const ConvGeometry g = conv_geometry(layer);
+  const Layout l = layout_of(g);
+  const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
+  const int groups = (g.out_c + 7) / 8;
+  const std::int64_t taps = g.taps();
+
+  GeneratedKernel k;
+  k.symbol = variant.symbol();
+  ConstantBuffer weights{"weights", {}};
+  for (int grp = 0; grp < groups; ++grp)
+    for (std::int64_t t = 0; t < taps; ++t)
+      for (int lane = 0; lane < 8; ++lane) {
+        const int c = grp * 8 + lane;
+        const std::int16_t v = c < g.out_c ? w[static_cast<std::size_t>(t * g.out_c + c)] : 0;
+        const auto u = static_cast<std::uint16_t>(v);
+        weights.bytes.push_back(static_cast<std::uint8_t>(u));
+        weights.bytes.push_back(static_cast<std::uint8_t>(u >> 8));
+      }
+  k.constants.push_back(std::move(weights));
+  k.constants.push_back({"requant_table", codegen::requant_table(bias, qz)});
+  k.scratch_bytes = static_cast<std::uint32_t>(l.bytes);
+
+  // Address steps after loading a tap: to the next column, or from a row's last column to the
+  // next filter row's first.
+  const std::int32_t col_step = g.dilation_w * l.pixel_bytes;
+  const std::int32_t row_step = g.dilation_h * l.row_bytes - (g.kernel_w - 1) * col_step;
+  constexpr int kColStep = 4, kRowStep = 10;
+  auto step_after = [&](std::int64_t tap) { return (tap + 1) % g.kernel_w != 0 ? kColStep : kRowStep; };
+
+  model::FunctionBuilder b(k.symbol);
+  codegen::emit_prologue(b);
+  b.emit(Opcode::kL32i, {a(5), a(4), imm(0)});
+  codegen::store_slot(b, 5, kSlotWeights);
+  b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
+  codegen::store_slot(b, 6, kSlotTable);
+  b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+  codegen::store_slot(b, 7, kSlotScratch);
+  codegen::load_const(b, kColStep, col_step);  // a4: the call block is no longer needed
+  const codegen::RequantRegs rq{.acc = 12, .t0 = 13, .t1 = 14, .t2 = 15, .table = 6};
+
+  auto group_body = [&](int lanes) {
+    b.emit(Opcode::kEeZeroQacc, {});
+    b.emit(Opcode::kMov, {a(9), a(8)});
+    b.emit(Opcode::kEeVld128Xp, {q(0), a(9), a(step_after(0))});
+    for (std::int64_t t = 0; t < taps; ++t) {
+      b.emit(Opcode::kEeVld128Ip, {q(1), a(5), imm(16)});
+      if (t + 1 < taps)  // multiply tap t while loading tap t + 1
+        b.emit(Opcode::kEeVmulasS16QaccLdXp, {q(0), a(9), a(step_after(t + 1)), q(0), q(1)});
+      else
+        b.emit(Opcode::kEeVmulasS16Qacc, {q(0), q(1)});
+    }
+    for (int lane = 0; lane < lanes; ++lane) {
+      emit_qacc40_lane_low32(b, lane, rq.acc, rq.t0);
+      codegen::emit_requant_scalar(b, rq, lane * codegen::kRequantEntryBytes, qz);
+      b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(lane)});
+    }
+    b.emit(Opcode::kAddi, {a(3), a(3), imm(lanes)});
+    codegen::add_const(b, 6, 6, lanes * codegen::kRequantEntryBytes, 9);
+    b.emit(Opcode::kAddi, {a(8), a(8), imm(16)});
+  };
+
+  codegen::slot_loop(b, kSlotBatch, g.batches, 8, [&] {
+    codegen::load_slot(b, 9, kSlotScratch);
+    emit_stage_widened(b, g, l, g.out_c / g.in_c, qz.input_offset);
+    codegen::load_const(b, kRowStep, row_step);  // a10: the staging copy uses it as a counter
+    codegen::load_slot(b, 7, kSlotScratch);
+    codegen::store_slot(b, 7, kSlotRow);
+    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
+      codegen::load_slot(b, 7, kSlotRow);
+      codegen::slot_loop(b, kSlotOx, g.out_w, 8, [&] {
+        codegen::load_slot(b, 5, kSlotWeights);
+        codegen::load_slot(b, 6, kSlotTable);
+        b.emit(Opcode::kMov, {a(8), a(7)});
+        if (g.out_c / 8 > 0) codegen::reg_loop(b, 11, g.out_c / 8, [&] { group_body(8); });
+        if (g.out_c % 8 > 0) group_body(g.out_c % 8);
+        codegen::add_const(b, 7, 7, g.stride_w * l.pixel_bytes, 8);
+      });
+      codegen::load_slot(b, 7, kSlotRow);
+      codegen::add_const(b, 7, 7, g.stride_h * l.row_bytes, 8);
+      codegen::store_slot(b, 7, kSlotRow);
+    });
+  });
+  codegen::emit_epilogue(b);
+  k.program = single_function_program(std::move(b).finish());
+  return k;
+}
+
+}  // namespace pietune::kernels::families

@@ -1,0 +1,90 @@
+// dwconv_s16 (16-bit depthwise in 40-bit QACC lanes): channel groups of 8 and padding, depth
+// multipliers, stride, dilation, SAME/VALID, zero points, extreme weights, clamps, shifts; legal and
+// exact where dwconv_qacc's 20-bit lanes are rejected; its own rejections with their numbers.
+#include <gtest/gtest.h>
+
+#include "kernels/registry.h"
+#include "tests/kernels/kernel_testers.h"
+
+namespace pietune::kernels {
+namespace {
+
+using testing::DepthwiseTester;
+using testing::WeightMode;
+
+const FamilySpec& family() { return *find_family("dwconv_s16"); }
+Variant the_variant() { return *parse_variant_name("dwconv_qs16_qacc_1p8c_u1__pie_widened_rqscalar"); }
+
+TEST(DwconvS16, ChannelsPaddedTo8) {
+  for (int c : {1, 3, 4, 8, 15, 16, 17, 64}) EXPECT_EQ(DepthwiseTester().channels(c).seed(c).test(family()), 1) << c;
+}
+
+TEST(DwconvS16, StridesPaddingDilationBatches) {
+  for (int s : {1, 2})
+    for (Padding p : {Padding::kSame, Padding::kValid}) {
+      DepthwiseTester().input_size(7, 6).channels(17).stride(s).padding(p).seed(30 + s).test(the_variant());
+      DepthwiseTester().input_size(7, 7).channels(5).kernel(4, 4).stride(s).padding(p).seed(40 + s).test(the_variant());
+    }
+  DepthwiseTester().input_size(7, 7).channels(12).kernel(3, 3).dilation(2).seed(50).test(the_variant());
+  DepthwiseTester().input_size(8, 7).channels(16).kernel(2, 3).dilation(2, 1).padding(Padding::kValid).seed(51).test(
+      the_variant());
+  DepthwiseTester().input_size(6, 7).channels(3).kernel(1, 3).stride(1, 2).seed(52).test(the_variant());
+  DepthwiseTester().batches(2).input_size(4, 5).channels(9).kernel(1, 1).seed(53).test(the_variant());
+}
+
+TEST(DwconvS16, DepthMultiplier) {
+  // Lane oc meets input channel oc / multiplier: each staged value is written multiplier times.
+  for (int m : {2, 3, 8}) DepthwiseTester().channels(3).depth_multiplier(m).stride(m % 2 + 1).seed(m).test(the_variant());
+  DepthwiseTester().input_size(6, 6).channels(1).depth_multiplier(64).stride(2).input_zero_point(-128).seed(11).test(
+      the_variant());
+  DepthwiseTester().channels(16).depth_multiplier(2).padding(Padding::kValid).seed(12).test(the_variant());
+  const Layer too_many = DepthwiseTester().input_size(2, 2).channels(1).depth_multiplier(65).layer();
+  const std::optional<Rejection> r = family().legal(too_many, the_variant());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->rule, "depth_multiplier");
+  EXPECT_EQ(r->reason, "depth multiplier 65 above the 64 copies the staging loop writes per input value");
+}
+
+TEST(DwconvS16, ZeroPointsExtremesClampsShifts) {
+  DepthwiseTester().channels(8).input_zero_point(127).output_zero_point(-128).weights(WeightMode::kExtreme).seed(6)
+      .test(the_variant());
+  DepthwiseTester().channels(16).input_zero_point(-128).weights(WeightMode::kExtreme).seed(7).test(the_variant());
+  DepthwiseTester().channels(20).input_zero_point(-128).activation(ActivationKind::kRelu6).seed(8).test(the_variant());
+  DepthwiseTester().channels(33).activation(ActivationKind::kRelu).output_zero_point(127).seed(9).test(the_variant());
+  DepthwiseTester().channels(18).multiplier_exponents(0, 3).seed(10).test(the_variant());
+  DepthwiseTester().channels(4).multiplier_exponents(-4, 1).per_channel(false).with_bias(false).seed(13).test(
+      the_variant());
+}
+
+TEST(DwconvS16, LegalWhereThe20BitLanesAreRejected) {
+  // 7x7 taps of |w| = 127 with input zero points at both rails: the 20-bit lanes of dwconv_qacc
+  // can saturate (49 * 127 * 128 > 2^19 - 1), the 40-bit lanes cannot.
+  for (int zp : {-128, 127}) {
+    const DepthwiseTester t = DepthwiseTester().input_size(9, 9).channels(17).kernel(7, 7).weights(WeightMode::kExtreme)
+                                  .input_zero_point(zp).multiplier_exponents(-16, -13).seed(zp < 0 ? 60 : 61);
+    const Layer layer = t.layer();
+    const std::optional<Rejection> r8 =
+        find_family("dwconv_qacc")->legal(layer, *parse_variant_name("dwconv_qs8_qacc_1p16c_u1__pie_aligned_rqscalar"));
+    ASSERT_TRUE(r8);
+    EXPECT_EQ(r8->rule, "qacc_lane_range");
+    EXPECT_FALSE(family().legal(layer, the_variant()));
+    t.test(the_variant());
+  }
+}
+
+TEST(DwconvS16, Rejects40BitLaneRange) {
+  // Without weight data |w| = 128 is assumed: 255 * 128 * taps > 2^39 - 1 needs more than
+  // 16,843,009 taps, here 4100 x 4200 = 17,220,000.
+  Layer huge = DepthwiseTester().input_size(1, 1).channels(1).kernel(1, 1).layer();
+  huge.options.filter_h = 4100;
+  huge.options.filter_w = 4200;
+  huge.weights->data.reset();
+  const std::optional<Rejection> r = family().legal(huge, the_variant());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->rule, "qacc40_range");
+  EXPECT_EQ(r->reason, "channel 0: worst-case lane sum 562060800000 over 17220000 taps exceeds the 40-bit QACC lane "
+                       "range (sum of |w| = 2204160000, inputs -255..255)");
+}
+
+}  // namespace
+}  // namespace pietune::kernels
