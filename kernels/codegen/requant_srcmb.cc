@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/codegen/qacc_image.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::codegen {
@@ -95,22 +96,13 @@ std::optional<Rejection> srcmb_problem(const reference::ChannelQuantization& qz,
 
 std::vector<std::uint8_t> srcmb_preloads(const reference::ChannelQuantization& qz,
                                          std::span<const std::int32_t> corrections) {
-  const std::size_t groups = (corrections.size() + 15) / 16;
-  std::vector<std::uint8_t> out(groups * kSrcmbPreloadBytes, 0);
-  for (std::size_t c = 0; c < corrections.size(); ++c) {
-    const auto lane_value = static_cast<std::uint32_t>(corrections[c] + preload_offset(qz)) & 0xFFFFF;
-    const std::size_t group = c / 16;
-    const int lane = static_cast<int>(c % 16);
-    // 160-bit image of the half: bytes 0-15 at +0 (L) or +16 (H), bytes 16-19 at +32 (L) or +36 (H).
-    const std::size_t half = lane < 8 ? 0 : 1;
-    const int first_bit = 20 * (lane % 8);
-    for (int bit = 0; bit < 20; ++bit) {
-      if (((lane_value >> bit) & 1) == 0) continue;
-      const int pos = first_bit + bit;
-      const int byte = pos / 8;
-      const std::size_t offset = byte < 16 ? half * 16 + byte : 32 + half * 4 + (byte - 16);
-      out[group * kSrcmbPreloadBytes + offset] |= static_cast<std::uint8_t>(1u << (pos % 8));
-    }
+  std::vector<std::uint8_t> out;
+  for (std::size_t first = 0; first < corrections.size(); first += 16) {
+    std::vector<std::int64_t> lanes;
+    for (std::size_t c = first; c < std::min(first + 16, corrections.size()); ++c)
+      lanes.push_back(corrections[c] + preload_offset(qz));
+    const std::vector<std::uint8_t> image = qacc_image(lanes, 20);
+    out.insert(out.end(), image.begin(), image.end());
   }
   return out;
 }
@@ -127,13 +119,6 @@ std::vector<std::uint8_t> srcmb_vectors(const reference::ChannelQuantization& qz
   append_vector(out, f.rest);
   PIETUNE_CHECK(out.size() == kSrcmbVectorBytes);
   return out;
-}
-
-void emit_srcmb_preload(FunctionBuilder& b, int preload) {
-  b.emit(Opcode::kEeLdQaccLL128Ip, {a(preload), imm(16)});
-  b.emit(Opcode::kEeLdQaccHL128Ip, {a(preload), imm(16)});
-  b.emit(Opcode::kEeLdQaccLH32Ip, {a(preload), imm(4)});
-  b.emit(Opcode::kEeLdQaccHH32Ip, {a(preload), imm(kSrcmbPreloadBytes - 36)});
 }
 
 void emit_srcmb_epilogue(FunctionBuilder& b, const reference::ChannelQuantization& qz, int vectors, int tmp, int tmp2) {

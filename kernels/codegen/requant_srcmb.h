@@ -16,8 +16,7 @@
 // Then EE.VMAX.S8 / EE.VMIN.S8 apply the fused activation. s >= 2 needs a left shift that SRCMB
 // cannot do, and channels with different shifts need different shift amounts: both are rejected.
 //
-// Constants: the preload, 48 bytes per group of 16 channels (the QACC_L and QACC_H images: low
-// 16 bytes of L, low 16 of H, top 4 of L, top 4 of H, 8 spare), loaded with EE.LD.QACC_*; and
+// Constants: the preload, one QACC image per group of 16 channels (codegen/qacc_image.h); and
 // kSrcmbVectorBytes of vectors (ones, activation min, activation max, then the P factors: 127s,
 // ±127s, ±r, R with P = 127 (k * 127 + r) * sign + R).
 #pragma once
@@ -34,7 +33,6 @@
 
 namespace pietune::kernels::codegen {
 
-inline constexpr int kSrcmbPreloadBytes = 48;  // per group of 16 channels
 inline constexpr int kSrcmbVectorBytes = 112;  // seven 16-byte vectors
 
 // Range of the partial sums of one channel's MACs (raw inputs times its weights), before the
@@ -52,9 +50,6 @@ std::optional<Rejection> srcmb_problem(const reference::ChannelQuantization& q, 
 // The constant buffers (see the file comment); the layer must pass srcmb_problem.
 std::vector<std::uint8_t> srcmb_preloads(const reference::ChannelQuantization& q, std::span<const std::int32_t> corrections);
 std::vector<std::uint8_t> srcmb_vectors(const reference::ChannelQuantization& q);
-
-// QACC = the preload of one group at `preload` (which advances by kSrcmbPreloadBytes).
-void emit_srcmb_preload(FunctionBuilder& b, int preload);
 
 // After the MACs: requantizes the 16 lanes into q2 (clobbers q2..q7, QACC and address registers
 // tmp and tmp2), reading the vectors at address register `vectors` (kept).

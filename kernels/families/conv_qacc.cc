@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "kernels/codegen/emit.h"
+#include "kernels/codegen/qacc_image.h"
 #include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
 #include "kernels/codegen/stage_input.h"
@@ -133,7 +134,7 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
   // a6 walks the requant table (rqscalar) or the QACC preloads (srcmb) group by group.
   auto group_body = [&](int lanes) {
     if (srcmb)
-      codegen::emit_srcmb_preload(b, 6);
+      codegen::emit_load_qacc_image(b, 6);
     else
       b.emit(Opcode::kEeZeroQacc, {});
     for (int ky = 0; ky < g.kernel_h; ++ky) {

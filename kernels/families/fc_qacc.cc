@@ -1,11 +1,17 @@
 // fc_qacc: legality and code generation (see the header).
 #include "kernels/families/fc_qacc.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "kernels/codegen/emit.h"
+#include "kernels/codegen/qacc_image.h"
 #include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
+#include "kernels/codegen/requant_srcmb.h"
+#include "kernels/codegen/requant_vector.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -16,9 +22,25 @@ using model::imm;
 using model::Opcode;
 using model::q;
 
-constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotBatch = 3;
+constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotBatch = 3, kSlotVectors = 4, kSlotSave = 5;
 
 bool wide(const Variant& variant) { return variant.word("inputpath") == "bcast16"; }
+bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
+
+// rqvec: per group of 8 units the bias as a QACC image (40-bit lanes), then the multipliers' digits.
+std::vector<std::uint8_t> rqvec_group_blocks(const std::vector<std::int32_t>& bias,
+                                             const reference::ChannelQuantization& qz) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t first = 0; first < bias.size(); first += 8) {
+    const std::vector<std::int64_t> lanes(bias.begin() + static_cast<std::ptrdiff_t>(first),
+                                          bias.begin() + static_cast<std::ptrdiff_t>(std::min(first + 8, bias.size())));
+    const std::vector<std::uint8_t> image = codegen::qacc_image(lanes, 40);
+    const std::vector<std::uint8_t> digits = codegen::rqvec_digits(qz, first);
+    out.insert(out.end(), image.begin(), image.end());
+    out.insert(out.end(), digits.begin(), digits.end());
+  }
+  return out;
+}
 
 // Weights [groups][depth][lanes], zero for the lanes past the last unit, as int8 or int16.
 std::vector<std::uint8_t> grouped_weights(const std::vector<std::int8_t>& w, const FcShape& s, int lanes,
@@ -56,12 +78,19 @@ std::optional<Rejection> fc_qacc_legal(const Layer& layer, const Variant& varian
   const int unroll = static_cast<int>(variant.number("unroll"));
   if (unroll > s.depth)
     return Rejection{"unroll", fmt::format("unroll {} exceeds the depth {}", unroll, s.depth)};
+  if (vector_epilogue(variant) && !wide(variant))
+    return Rejection{"rqvec_lanes", "rqvec reads 40-bit lanes: it needs bcast16"};
   if (wide(variant)) {
     // |x + offset| <= 255 and |w| <= 128 per product.
     const std::int64_t bound = std::int64_t{s.depth} * 255 * 128;
     if (bound > (std::int64_t{1} << 31) - 1)
       return Rejection{"acc_range", fmt::format("depth {} can reach {} per unit, beyond int32", s.depth, bound)};
-    return std::nullopt;
+    if (!vector_epilogue(variant)) return std::nullopt;
+    // Without constant data the bias is taken as 0.
+    std::int64_t max_bias = 0;
+    if (layer.bias && layer.bias->data)
+      for (std::int32_t v : bias_int32(layer, s.units)) max_bias = std::max(max_bias, std::abs(std::int64_t{v}));
+    return codegen::rqvec_problem(qz, bound + max_bias);
   }
   const bool have_data = layer.weights->data != nullptr;
   const std::vector<std::int8_t> w = have_data ? weights_int8(layer) : std::vector<std::int8_t>{};
@@ -74,6 +103,7 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(!fc_qacc_legal(layer, variant)) << variant.name();
   const FcShape s = fc_shape(layer);
   const bool is_wide = wide(variant);
+  const bool rqvec = vector_epilogue(variant);
   const int lanes = static_cast<int>(variant.number("units"));
   const int unroll = static_cast<int>(variant.number("unroll"));
   const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
@@ -94,8 +124,14 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
       corrections[u] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[u]) - static_cast<std::uint32_t>(zp) * sum);
     }
   k.constants.push_back({"weights", grouped_weights(w, s, lanes, is_wide)});
-  k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
-  k.scratch_bytes = is_wide ? static_cast<std::uint32_t>(round_up(2 * std::int64_t{s.depth}, 16)) : 0;
+  if (rqvec) {
+    k.constants.push_back({"rqvec_groups", rqvec_group_blocks(corrections, qz)});
+    k.constants.push_back({"rqvec_vectors", codegen::rqvec_vectors(qz)});
+  } else {
+    k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
+  }
+  const std::int64_t row_bytes = is_wide ? round_up(2 * std::int64_t{s.depth}, 16) : 0;
+  k.scratch_bytes = static_cast<std::uint32_t>(row_bytes + (rqvec ? codegen::kQaccImageBytes : 0));
 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);
@@ -103,8 +139,16 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
   codegen::store_slot(b, 5, kSlotWeights);
   b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
   codegen::store_slot(b, 6, kSlotTable);
-  b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+  if (rqvec) {
+    b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+    codegen::store_slot(b, 7, kSlotVectors);
+  }
+  b.emit(Opcode::kL32i, {a(7), a(4), imm(rqvec ? 12 : 8)});
   codegen::store_slot(b, 7, kSlotScratch);
+  if (rqvec) {
+    codegen::add_const(b, 7, 7, static_cast<std::int32_t>(row_bytes), 8);
+    codegen::store_slot(b, 7, kSlotSave);
+  }
   const codegen::RequantRegs rq{.acc = 12, .t0 = 13, .t1 = 14, .t2 = 15, .table = 6};
 
   const Opcode broadcast = is_wide ? Opcode::kEeVldbc16Ip : Opcode::kEeVldbc8Ip;
@@ -115,13 +159,26 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
     b.emit(Opcode::kEeVld128Ip, {q(1), a(5), imm(16)});
     b.emit(mac, {q(1), q(0)});
   };
+  // a6 walks the requant table (rqscalar) or the group blocks (rqvec).
   const auto group_body = [&](int used) {
-    b.emit(Opcode::kEeZeroQacc, {});
+    if (rqvec)
+      codegen::emit_load_qacc_image(b, 6);
+    else
+      b.emit(Opcode::kEeZeroQacc, {});
     b.emit(Opcode::kMov, {a(9), a(7)});
     codegen::inner_loop(b, 10, s.depth / unroll, [&] {
       for (int u = 0; u < unroll; ++u) element();
     });
     for (int r = 0; r < s.depth % unroll; ++r) element();
+    if (rqvec) {
+      codegen::load_slot(b, 12, kSlotVectors);
+      codegen::load_slot(b, 13, kSlotSave);
+      codegen::emit_rqvec_epilogue(b, qz, codegen::RqvecRegs{.digits = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
+      codegen::emit_store_lanes(b, 7, used, 3, 14);
+      b.emit(Opcode::kAddi, {a(3), a(3), imm(used)});
+      b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRqvecDigitBytes)});
+      return;
+    }
     for (int lane = 0; lane < used; ++lane) {
       if (is_wide)
         codegen::emit_qacc_wide_lane(b, lane, rq.acc, rq.t0);

@@ -24,8 +24,10 @@ TEST(FcQacc, DepthsAndUnits) {
 }
 
 TEST(FcQacc, BatchesZeroPointsClamps) {
-  // Both paths with three unrolls each: six legal variants.
-  EXPECT_EQ(FullyConnectedTester().batches(3).depth(12).units(20).input_zero_point(-128).seed(1).test(family()), 6);
+  // Both paths with three unrolls each and, per tensor, the vector epilogue on bcast16: nine.
+  EXPECT_EQ(FullyConnectedTester().batches(3).depth(12).units(20).per_channel(false).input_zero_point(-128).seed(1)
+                .test(family()),
+            9);
   FullyConnectedTester().depth(20).input_zero_point(127).weights(WeightMode::kExtreme).seed(2).test(family());
   FullyConnectedTester().depth(33).units(9).activation(ActivationKind::kRelu6).output_zero_point(-20).seed(3).test(family());
   FullyConnectedTester().depth(16).per_channel(false).multiplier_exponents(-3, 2).seed(4).test(family());
@@ -60,6 +62,47 @@ TEST(FcQacc, Rejections) {
   const std::optional<Rejection> wzp = family().legal(zp, *parse_variant_name(kWide));
   ASSERT_TRUE(wzp);
   EXPECT_EQ(wzp->rule, "weights_zero_point");
+}
+
+// The vectorised exact epilogue: per-tensor multipliers (FULLY_CONNECTED's usual case) over right
+// shifts 0..22, zero points at the rails, clamps, depths and unit counts around the 8-lane groups,
+// large biases and accumulators near int32's limits.
+TEST(FcQaccRqvec, PerTensorShifts) {
+  const Variant rqvec = *parse_variant_name("fc_qs8_qacc_1p8c_u1__pie_bcast16_rqvec");
+  int seed = 200;
+  // Accumulators here are about 2^12..2^14: right shifts of 7..10 keep most outputs inside int8,
+  // where negative ties (away from zero) show; the small and large shifts check the rails.
+  for (int e : {0, -1, -3, -7, -8, -9, -10, -12, -18, -21})
+    for (int units : {1, 8, 13}) {
+      FullyConnectedTester t;
+      t.depth(seed % 2 == 0 ? 40 : 17).units(units).per_channel(false).multiplier_exponents(e, e);
+      t.input_zero_point(seed % 3 == 0 ? -128 : 127 - seed % 5).output_zero_point(seed % 7 * 30 - 100);
+      t.activation(seed % 4 == 0 ? ActivationKind::kRelu : ActivationKind::kNone).with_bias(seed % 3 != 1);
+      t.seed(static_cast<std::uint64_t>(++seed)).cases(40).test(rqvec);
+    }
+  FullyConnectedTester().depth(2000).units(9).per_channel(false).weights(WeightMode::kExtreme).input_zero_point(-128)
+      .multiplier_exponents(-20, -20).seed(9).test(rqvec);
+  FullyConnectedTester().batches(2).depth(64).units(24).per_channel(false).activation(ActivationKind::kRelu6)
+      .seed(10).test(rqvec);
+}
+
+TEST(FcQaccRqvec, Rejections) {
+  const auto rejection = [](const FullyConnectedTester& t, const char* name) {
+    const std::optional<Rejection> r = family().legal(t.layer(), *parse_variant_name(name));
+    EXPECT_TRUE(r) << name;
+    return r.value_or(Rejection{});
+  };
+  const Rejection narrow = rejection(FullyConnectedTester().per_channel(false), "fc_qs8_qacc_1p16c_u1__pie_bcast8_rqvec");
+  EXPECT_EQ(narrow.rule, "rqvec_lanes");
+  EXPECT_EQ(narrow.reason, "rqvec reads 40-bit lanes: it needs bcast16");
+  const char* wide = "fc_qs8_qacc_1p8c_u1__pie_bcast16_rqvec";
+  const Rejection left = rejection(FullyConnectedTester().per_channel(false).multiplier_exponents(3, 3), wide);
+  EXPECT_EQ(left.rule, "rqvec_shift");
+  EXPECT_EQ(left.reason, "left shift 3: the digits are taken from the unshifted accumulator");
+  const Rejection far = rejection(FullyConnectedTester().per_channel(false).multiplier_exponents(-24, -24), wide);
+  EXPECT_EQ(far.reason, "right shift 24: the rounding term needs a shift of at most 22");
+  const Rejection mixed = rejection(FullyConnectedTester().units(6).multiplier_exponents(-12, -2).seed(3), wide);
+  EXPECT_EQ(mixed.rule, "rqvec_shift");
 }
 
 }  // namespace
