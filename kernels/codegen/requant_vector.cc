@@ -29,14 +29,21 @@ Digits digits_of(std::int32_t m) {
   return {static_cast<std::int16_t>((m - low) >> 16), static_cast<std::int16_t>(low)};
 }
 
-int right_shift(const reference::ChannelQuantization& qz) { return -qz.multipliers.front().shift; }
-
 // 2^(r-1) + 2^r zp = a * b with int16 a and b (r >= 1); zp = 1 * zp for r = 0.
-std::pair<int, int> rounding_factors(const reference::ChannelQuantization& qz) {
-  const int r = right_shift(qz);
-  if (r == 0) return {1, qz.output_offset};
+std::pair<int, int> rounding_factors(int r, int zp) {
+  if (r == 0) return {1, zp};
   const int a_bits = std::min(r - 1, 14);
-  return {1 << a_bits, (1 << (r - 1 - a_bits)) * (1 + 2 * qz.output_offset)};
+  return {1 << a_bits, (1 << (r - 1 - a_bits)) * (1 + 2 * zp)};
+}
+
+// The distinct right shifts of channels first..first+7, in first-seen order.
+std::vector<int> group_shifts(const reference::ChannelQuantization& qz, std::size_t first) {
+  std::vector<int> shifts;
+  for (std::size_t c = first; c < std::min(first + 8, qz.multipliers.size()); ++c) {
+    const int r = -qz.multipliers[c].shift;
+    if (std::find(shifts.begin(), shifts.end(), r) == shifts.end()) shifts.push_back(r);
+  }
+  return shifts;
 }
 
 void append_lanes16(std::vector<std::uint8_t>& out, int value) {
@@ -50,40 +57,70 @@ void append_lanes16(std::vector<std::uint8_t>& out, int value) {
 
 std::optional<Rejection> rqvec_problem(const reference::ChannelQuantization& qz, std::int64_t max_abs_acc) {
   PIETUNE_CHECK(!qz.multipliers.empty());
-  const int shift = qz.multipliers.front().shift;
   for (std::size_t c = 0; c < qz.multipliers.size(); ++c) {
     const reference::QuantizedMultiplier& m = qz.multipliers[c];
-    if (m.shift != shift)
-      return Rejection{"rqvec_shift", fmt::format("channel {} shifts by {}, channel 0 by {}: one SRCMB shifts every "
-                                                  "lane by the same amount",
-                                                  c, m.shift, shift)};
     if (m.multiplier >= kMaxMultiplier)
       return Rejection{"rqvec_multiplier", fmt::format("channel {}: multiplier {} has no 16-bit high digit (needs "
                                                        "less than {})",
                                                        c, m.multiplier, kMaxMultiplier)};
+    if (m.shift > 0)
+      return Rejection{"rqvec_shift", fmt::format("channel {}: left shift {}: the digits are taken from the unshifted "
+                                                  "accumulator",
+                                                  c, m.shift)};
+    if (-m.shift > kMaxRightShift)
+      return Rejection{"rqvec_shift", fmt::format("channel {}: right shift {}: the rounding term needs a shift of at "
+                                                  "most {}",
+                                                  c, -m.shift, kMaxRightShift)};
   }
-  if (shift > 0)
-    return Rejection{"rqvec_shift", fmt::format("left shift {}: the digits are taken from the unshifted accumulator", shift)};
-  if (-shift > kMaxRightShift)
-    return Rejection{"rqvec_shift", fmt::format("right shift {}: the rounding term needs a shift of at most {}", -shift,
-                                                kMaxRightShift)};
   if (max_abs_acc >= (std::int64_t{1} << 31))
     return Rejection{"rqvec_acc_range",
                      fmt::format("the accumulator can reach {}: its high digit must fit 16 bits", max_abs_acc)};
   return std::nullopt;
 }
 
-std::vector<std::uint8_t> rqvec_digits(const reference::ChannelQuantization& qz, std::size_t first) {
-  std::vector<std::uint8_t> low, high;
-  for (std::size_t c = first; c < first + 8; ++c) {
-    const Digits d = c < qz.multipliers.size() ? digits_of(qz.multipliers[c].multiplier) : Digits{};
-    for (int k = 0; k < 2; ++k) {
-      low.push_back(static_cast<std::uint8_t>((d.low >> (8 * k)) & 0xFF));
-      high.push_back(static_cast<std::uint8_t>((d.high >> (8 * k)) & 0xFF));
-    }
+int rqvec_slots(const reference::ChannelQuantization& qz) {
+  std::size_t slots = 1;
+  for (std::size_t first = 0; first < qz.multipliers.size(); first += 8)
+    slots = std::max(slots, group_shifts(qz, first).size());
+  return static_cast<int>(slots);
+}
+
+std::vector<std::uint8_t> rqvec_block(const reference::ChannelQuantization& qz, std::size_t first, int slots) {
+  std::vector<std::uint8_t> out;
+  std::vector<int> low(8, 0), high(8, 0), lane_shift(8, -1);
+  for (std::size_t c = first; c < std::min(first + 8, qz.multipliers.size()); ++c) {
+    const Digits d = digits_of(qz.multipliers[c].multiplier);
+    low[c - first] = d.low;
+    high[c - first] = d.high;
+    lane_shift[c - first] = -qz.multipliers[c].shift;
   }
-  low.insert(low.end(), high.begin(), high.end());
-  return low;
+  const auto append_each = [&](const std::vector<int>& lanes) {
+    for (int v : lanes) {
+      out.push_back(static_cast<std::uint8_t>(v & 0xFF));
+      out.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+    }
+  };
+  append_each(low);
+  append_each(high);
+  const std::vector<int> shifts = group_shifts(qz, first);
+  PIETUNE_CHECK(static_cast<int>(shifts.size()) <= slots) << shifts.size() << " > " << slots;
+  for (int slot = 0; slot < slots; ++slot) {
+    // A slot past the group's shifts selects no lane.
+    const int r = slot < static_cast<int>(shifts.size()) ? shifts[static_cast<std::size_t>(slot)] : 0;
+    const bool used = slot < static_cast<int>(shifts.size());
+    std::vector<std::uint8_t> word(16, 0);
+    word[0] = static_cast<std::uint8_t>(r);
+    out.insert(out.end(), word.begin(), word.end());
+    const auto [pa, pb] = rounding_factors(r, qz.output_offset);
+    append_lanes16(out, pa);
+    append_lanes16(out, pb);
+    append_lanes16(out, r > 0 ? 1 : 0);
+    std::vector<int> mask(8, 0);
+    for (int lane = 0; lane < 8; ++lane) mask[lane] = used && lane_shift[lane] == r ? 0xFFFF : 0;
+    append_each(mask);
+  }
+  PIETUNE_CHECK(out.size() == static_cast<std::size_t>(rqvec_block_bytes(slots)));
+  return out;
 }
 
 std::vector<std::uint8_t> rqvec_vectors(const reference::ChannelQuantization& qz) {
@@ -91,39 +128,42 @@ std::vector<std::uint8_t> rqvec_vectors(const reference::ChannelQuantization& qz
   append_lanes16(out, 1);
   append_lanes16(out, -(1 << 15));
   append_lanes16(out, 1 << 14);
-  const auto [pa, pb] = rounding_factors(qz);
-  append_lanes16(out, pa);
-  append_lanes16(out, pb);
   append_lanes16(out, qz.act_min);
   append_lanes16(out, qz.act_max);
   PIETUNE_CHECK(out.size() == kRqvecVectorBytes);
   return out;
 }
 
-void emit_rqvec_epilogue(FunctionBuilder& b, const reference::ChannelQuantization& qz, const RqvecRegs& r) {
+void emit_rqvec_epilogue(FunctionBuilder& b, int slots, const RqvecRegs& r) {
+  PIETUNE_CHECK(slots >= 1) << slots;
   const auto mac = [&](int x, int y) { b.emit(Opcode::kEeVmulasS16Qacc, {q(x), q(y)}); };
   const auto srcmb = [&](int dst, int shift) {
     b.emit(Opcode::kMovi, {a(r.t1), imm(shift)});
     b.emit(Opcode::kEeSrcmbS16Qacc, {q(dst), a(r.t1), imm(0)});
   };
+  const auto vld = [&](int dst, int ptr) { b.emit(Opcode::kEeVld128Ip, {q(dst), a(ptr), imm(16)}); };
+  const auto save_image = [&](bool store) {
+    b.emit(Opcode::kMov, {a(r.t0), a(r.save)});
+    if (store)
+      emit_store_qacc_image(b, r.t0);
+    else
+      emit_load_qacc_image(b, r.t0);
+  };
   // The digits of x: q2 = xh, q3 = d = xl - 2^15.
-  b.emit(Opcode::kMov, {a(r.t0), a(r.save)});
-  emit_store_qacc_image(b, r.t0);
+  save_image(true);
   srcmb(2, 16);
-  b.emit(Opcode::kMov, {a(r.t0), a(r.save)});
-  emit_load_qacc_image(b, r.t0);
+  save_image(false);
   b.emit(Opcode::kMov, {a(r.t0), a(r.vectors)});
-  b.emit(Opcode::kEeVld128Ip, {q(0), a(r.t0), imm(16)});  // ones
-  b.emit(Opcode::kEeVld128Ip, {q(4), a(r.t0), imm(16)});  // -2^15
-  b.emit(Opcode::kEeVld128Ip, {q(5), a(r.t0), imm(16)});  // 2^14
+  vld(0, r.t0);  // ones
+  vld(4, r.t0);  // -2^15
+  vld(5, r.t0);  // 2^14
   mac(2, 4);
   mac(2, 4);
   mac(0, 4);
   srcmb(3, 0);
   // h = floor((x M + 2^30) / 2^31) in QACC.
-  b.emit(Opcode::kMov, {a(r.t1), a(r.digits)});
-  b.emit(Opcode::kEeVld128Ip, {q(6), a(r.t1), imm(16)});  // Ml
-  b.emit(Opcode::kEeVld128Ip, {q(1), a(r.t1), imm(16)});  // Mh
+  vld(6, r.block);  // Ml
+  vld(1, r.block);  // Mh
   b.emit(Opcode::kEeZeroQacc, {});
   mac(4, 4);  // 2^30
   mac(3, 6);  // xl Ml = d Ml + 2^15 Ml
@@ -137,23 +177,32 @@ void emit_rqvec_epilogue(FunctionBuilder& b, const reference::ChannelQuantizatio
   srcmb(7, 15);
   mac(2, 1);  // 2 xh Mh
   mac(2, 1);
-  // RoundingDivideByPOT with the output zero point folded in, then the clamp.
-  const int shift = right_shift(qz);
-  srcmb(7, 0);
-  if (shift > 0) {
+  // Per slot: RoundingDivideByPOT with the output zero point folded in, the clamp, its lanes.
+  vld(1, r.t0);  // activation min
+  vld(2, r.t0);  // activation max
+  if (slots > 1) save_image(true);
+  b.emit(Opcode::kEeZeroQ, {q(3)});
+  for (int slot = 0; slot < slots; ++slot) {
+    if (slot > 0) save_image(false);
+    srcmb(7, 0);
+    b.emit(Opcode::kL32i, {a(r.t1), a(r.block), imm(0)});
+    b.emit(Opcode::kAddi, {a(r.block), a(r.block), imm(16)});
     b.emit(Opcode::kEeZeroQ, {q(4)});
     b.emit(Opcode::kEeVcmpLtS16, {q(4), q(7), q(4)});
-    mac(4, 0);
+    vld(5, r.block);  // rounding factors
+    vld(6, r.block);
+    mac(5, 6);
+    vld(5, r.block);  // 1 where the shift rounds (r > 0)
+    mac(4, 5);
+    b.emit(Opcode::kEeSrcmbS16Qacc, {q(7), a(r.t1), imm(0)});
+    b.emit(Opcode::kEeVmaxS16, {q(7), q(7), q(1)});
+    b.emit(Opcode::kEeVminS16, {q(7), q(7), q(2)});
+    vld(6, r.block);  // lane mask
+    b.emit(Opcode::kEeAndq, {q(7), q(7), q(6)});
+    b.emit(Opcode::kEeOrq, {q(3), q(3), q(7)});
   }
-  b.emit(Opcode::kEeVld128Ip, {q(5), a(r.t0), imm(16)});  // rounding factors
-  b.emit(Opcode::kEeVld128Ip, {q(6), a(r.t0), imm(16)});
-  mac(5, 6);
-  srcmb(7, shift);
-  b.emit(Opcode::kEeVld128Ip, {q(5), a(r.t0), imm(16)});  // activation min, max
-  b.emit(Opcode::kEeVld128Ip, {q(6), a(r.t0), imm(16)});
-  b.emit(Opcode::kEeVmaxS16, {q(7), q(7), q(5)});
-  b.emit(Opcode::kEeVminS16, {q(7), q(7), q(6)});
-  b.emit(Opcode::kEeVunzip8, {q(7), q(6)});
+  b.emit(Opcode::kEeVunzip8, {q(3), q(6)});
+  b.emit(Opcode::kEeOrq, {q(7), q(3), q(3)});
 }
 
 }  // namespace pietune::kernels::codegen

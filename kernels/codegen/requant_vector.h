@@ -15,11 +15,15 @@
 // digit d = xl - 2^15 (so xl Ml = d Ml + 2 * 2^14 Ml: two more MACs of constants).
 // RoundingDivideByPOT(h, r) ties away from zero: floor((h + 2^(r-1) - [h < 0]) / 2^r). SRCMB 0
 // leaves h in QACC and sat16(h), whose sign is h's, in a q register; EE.VCMP.LT.S16 makes the
-// mask, one MAC subtracts [h < 0], one MAC adds 2^(r-1) + 2^r zp_out, SRCMB r and the activation
-// clamp (EE.VMAX/VMIN.S16) finish, EE.VUNZIP.8 packs the 8 results into bytes. About 45
-// instructions for 8 outputs, against about 30 per output for the scalar epilogue.
-// Preconditions (rqvec_problem): one common shift, a right shift of at most 22 (the rounding term
-// must be a product of two int16), no left shift, every M below 2^31 - 2^15, |x| < 2^31.
+// mask, one MAC subtracts [h < 0] (r > 0), one MAC adds 2^(r-1) + 2^r zp_out, SRCMB r and the
+// activation clamp (EE.VMAX/VMIN.S16) finish. SRCMB shifts every lane alike, so channels with
+// different shifts are served in slots: each slot restores h from a saved image, finishes with its
+// shift and keeps its lanes (a lane mask, EE.ANDQ / EE.ORQ). A group of 8 runs `slots` slots, the
+// most distinct shifts among the groups of the layer. EE.VUNZIP.8 packs the 8 results into bytes.
+// About 40 + 20 x slots instructions for 8 outputs, against about 30 per output for the scalar
+// epilogue.
+// Preconditions (rqvec_problem): right shifts of at most 22 (the rounding term must be a product
+// of two int16), no left shift, every M below 2^31 - 2^15, |x| < 2^31.
 #pragma once
 
 #include <cstdint>
@@ -33,27 +37,31 @@
 
 namespace pietune::kernels::codegen {
 
-// Per group of 8 channels: Ml then Mh as 8 int16 lanes each.
-inline constexpr int kRqvecDigitBytes = 32;
-// Shared vectors: ones, -2^15, 2^14, the two rounding-term factors, activation min and max.
-inline constexpr int kRqvecVectorBytes = 112;
+// Shared vectors: ones, -2^15, 2^14, activation min and max (8 int16 lanes each).
+inline constexpr int kRqvecVectorBytes = 80;
 
 // Why the epilogue cannot serve the layer (rules "rqvec_shift", "rqvec_multiplier",
 // "rqvec_acc_range"), or nullopt; max_abs_acc bounds |x| (bias included).
 std::optional<Rejection> rqvec_problem(const reference::ChannelQuantization& q, std::int64_t max_abs_acc);
 
-// The digits of channels first..first+7 (zero past the last channel).
-std::vector<std::uint8_t> rqvec_digits(const reference::ChannelQuantization& q, std::size_t first);
+// The most distinct shifts among the groups of 8 channels: the slots every group runs.
+int rqvec_slots(const reference::ChannelQuantization& q);
+// Bytes of one group's block: the digits, then per slot its shift, rounding factors, tie vector
+// and lane mask.
+inline constexpr int rqvec_block_bytes(int slots) { return 32 + 80 * slots; }
+
+// The block of channels first..first+7 (zero past the last channel).
+std::vector<std::uint8_t> rqvec_block(const reference::ChannelQuantization& q, std::size_t first, int slots);
 std::vector<std::uint8_t> rqvec_vectors(const reference::ChannelQuantization& q);
 
 struct RqvecRegs {
-  int digits = 6;   // in: the group's digits (kept)
+  int block = 6;     // in: the group's block; out: advanced past it
   int vectors = 12;  // in: the shared vectors (kept)
   int save = 13;     // in: a 16-byte aligned kQaccImageBytes save area (kept)
   int t0 = 14, t1 = 15;  // clobbered
 };
 
 // After the MACs of one group: the 8 results as bytes 0..7 of q7 (clobbers q0..q7 and QACC).
-void emit_rqvec_epilogue(FunctionBuilder& b, const reference::ChannelQuantization& q, const RqvecRegs& r);
+void emit_rqvec_epilogue(FunctionBuilder& b, int slots, const RqvecRegs& r);
 
 }  // namespace pietune::kernels::codegen

@@ -27,17 +27,18 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotBatch = 3
 bool wide(const Variant& variant) { return variant.word("inputpath") == "bcast16"; }
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
 
-// rqvec: per group of 8 units the bias as a QACC image (40-bit lanes), then the multipliers' digits.
+// rqvec: per group of 8 units the bias as a QACC image (40-bit lanes), then the epilogue's block.
 std::vector<std::uint8_t> rqvec_group_blocks(const std::vector<std::int32_t>& bias,
                                              const reference::ChannelQuantization& qz) {
   std::vector<std::uint8_t> out;
+  const int slots = codegen::rqvec_slots(qz);
   for (std::size_t first = 0; first < bias.size(); first += 8) {
     const std::vector<std::int64_t> lanes(bias.begin() + static_cast<std::ptrdiff_t>(first),
                                           bias.begin() + static_cast<std::ptrdiff_t>(std::min(first + 8, bias.size())));
     const std::vector<std::uint8_t> image = codegen::qacc_image(lanes, 40);
-    const std::vector<std::uint8_t> digits = codegen::rqvec_digits(qz, first);
+    const std::vector<std::uint8_t> block = codegen::rqvec_block(qz, first, slots);
     out.insert(out.end(), image.begin(), image.end());
-    out.insert(out.end(), digits.begin(), digits.end());
+    out.insert(out.end(), block.begin(), block.end());
   }
   return out;
 }
@@ -173,10 +174,10 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
     if (rqvec) {
       codegen::load_slot(b, 12, kSlotVectors);
       codegen::load_slot(b, 13, kSlotSave);
-      codegen::emit_rqvec_epilogue(b, qz, codegen::RqvecRegs{.digits = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
+      codegen::emit_rqvec_epilogue(b, codegen::rqvec_slots(qz),
+                                   codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
       codegen::emit_store_lanes(b, 7, used, 3, 14);
       b.emit(Opcode::kAddi, {a(3), a(3), imm(used)});
-      b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRqvecDigitBytes)});
       return;
     }
     for (int lane = 0; lane < used; ++lane) {

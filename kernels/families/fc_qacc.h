@@ -5,8 +5,8 @@
 // (EE.VLDBC.8/16.IP), one 16-byte load of the group's weights for that element (EE.VLD.128.IP)
 // and one EE.VMULAS.*.QACC; then each lane is read with RUR.QACC_* and requantized by the scalar
 // epilogue (rqscalar) or, on the 16-bit lanes, 8 at a time by the vectorised exact epilogue
-// (rqvec, codegen/requant_vector.h; the bias is then preloaded into QACC). Where fc_accx reduces over the depth inside ACCX (one dot product per unit), this
-// family keeps a whole group of units in flight and reads each input element once per group.
+// (rqvec, codegen/requant_vector.h; the bias is then preloaded into QACC). Where fc_accx reduces
+// over the depth inside ACCX (one dot product per unit), this family keeps a whole group of units in flight and reads each input element once per group.
 // Input paths:
 //   bcast8   16 units in 20-bit lanes; raw input bytes broadcast in place (any alignment); the
 //            bias is folded with Σw * (-input_zp). Legal only while no lane can saturate.
@@ -17,8 +17,9 @@
 // products, from the weights), acc_range (bcast16: |Σ (x + offset) w| must fit int32); rqvec adds
 // rqvec_lanes (bcast16 only), rqvec_shift, rqvec_multiplier and rqvec_acc_range.
 // Constants: [0] weights [groups][depth][units per group] (int8 for bcast8, int16 for bcast16),
-// [1] requant table (rqscalar), or per group the bias as a QACC image and the multipliers' digits
-// (rqvec), [2] the rqvec vectors. Scratch: the int16 row (bcast16), then a QACC save area (rqvec).
+// [1] requant table (rqscalar), or per group the bias as a QACC image and the epilogue's block
+// (rqvec: digits, per-shift slots), [2] the rqvec vectors. Scratch: the int16 row (bcast16), then
+// a QACC save area (rqvec).
 #pragma once
 
 #include <optional>
@@ -41,7 +42,7 @@ inline constexpr ParamSpec kFcQaccParams[] = {
      .meaning = "bcast8: raw bytes broadcast in place; bcast16: rows widened to int16 with the offset"},
     {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kFcQaccEpilogues,
      .meaning = "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh); rqvec: exact, 8 "
-                "outputs at once from 16-bit digit products in the 40-bit QACC lanes (one common shift)"},
+                "outputs at once from 16-bit digit products in the 40-bit QACC lanes"},
 };
 
 std::optional<Rejection> fc_qacc_legal(const Layer& layer, const Variant& variant);

@@ -24,7 +24,7 @@ TEST(FcQacc, DepthsAndUnits) {
 }
 
 TEST(FcQacc, BatchesZeroPointsClamps) {
-  // Both paths with three unrolls each and, per tensor, the vector epilogue on bcast16: nine.
+  // Both paths with three unrolls each and the vector epilogue on bcast16: nine.
   EXPECT_EQ(FullyConnectedTester().batches(3).depth(12).units(20).per_channel(false).input_zero_point(-128).seed(1)
                 .test(family()),
             9);
@@ -65,8 +65,8 @@ TEST(FcQacc, Rejections) {
 }
 
 // The vectorised exact epilogue: per-tensor multipliers (FULLY_CONNECTED's usual case) over right
-// shifts 0..22, zero points at the rails, clamps, depths and unit counts around the 8-lane groups,
-// large biases and accumulators near int32's limits.
+// shifts 0..22, per-channel ones with several shifts per group, zero points at the rails, clamps,
+// depths and unit counts around the 8-lane groups, accumulators near int32's limits.
 TEST(FcQaccRqvec, PerTensorShifts) {
   const Variant rqvec = *parse_variant_name("fc_qs8_qacc_1p8c_u1__pie_bcast16_rqvec");
   int seed = 200;
@@ -84,6 +84,9 @@ TEST(FcQaccRqvec, PerTensorShifts) {
       .multiplier_exponents(-20, -20).seed(9).test(rqvec);
   FullyConnectedTester().batches(2).depth(64).units(24).per_channel(false).activation(ActivationKind::kRelu6)
       .seed(10).test(rqvec);
+  // Per-channel multipliers with shifts spread over 0..9: several slots per group.
+  for (int units : {5, 8, 20})
+    FullyConnectedTester().depth(30).units(units).multiplier_exponents(-9, 0).cases(20).seed(11 + units).test(rqvec);
 }
 
 TEST(FcQaccRqvec, Rejections) {
@@ -98,11 +101,9 @@ TEST(FcQaccRqvec, Rejections) {
   const char* wide = "fc_qs8_qacc_1p8c_u1__pie_bcast16_rqvec";
   const Rejection left = rejection(FullyConnectedTester().per_channel(false).multiplier_exponents(3, 3), wide);
   EXPECT_EQ(left.rule, "rqvec_shift");
-  EXPECT_EQ(left.reason, "left shift 3: the digits are taken from the unshifted accumulator");
+  EXPECT_EQ(left.reason, "channel 0: left shift 3: the digits are taken from the unshifted accumulator");
   const Rejection far = rejection(FullyConnectedTester().per_channel(false).multiplier_exponents(-24, -24), wide);
-  EXPECT_EQ(far.reason, "right shift 24: the rounding term needs a shift of at most 22");
-  const Rejection mixed = rejection(FullyConnectedTester().units(6).multiplier_exponents(-12, -2).seed(3), wide);
-  EXPECT_EQ(mixed.rule, "rqvec_shift");
+  EXPECT_EQ(far.reason, "channel 0: right shift 24: the rounding term needs a shift of at most 22");
 }
 
 }  // namespace

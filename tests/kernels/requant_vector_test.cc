@@ -24,14 +24,16 @@ using model::a;
 using model::imm;
 using model::Opcode;
 
-// Requantizes `accs` (a multiple of 8) with one multiplier through the generated epilogue.
+// Requantizes `accs` (a multiple of 8; channel i % 8) through the generated epilogue.
 std::vector<std::int8_t> run_epilogue(const std::vector<std::int64_t>& accs, const reference::ChannelQuantization& qz) {
   const int groups = static_cast<int>(accs.size() / 8);
   model::FunctionBuilder b("epilogue");
   codegen::emit_prologue(b);
   codegen::reg_loop(b, 11, groups, [&] {
     codegen::emit_load_qacc_image(b, 2);
-    codegen::emit_rqvec_epilogue(b, qz, codegen::RqvecRegs{.digits = 4, .vectors = 5, .save = 6, .t0 = 14, .t1 = 15});
+    b.emit(Opcode::kMov, {a(7), a(4)});  // every group uses the same block
+    codegen::emit_rqvec_epilogue(b, codegen::rqvec_slots(qz),
+                                 codegen::RqvecRegs{.block = 7, .vectors = 5, .save = 6, .t0 = 14, .t1 = 15});
     codegen::emit_store_lanes(b, 7, 8, 3, 14);
     b.emit(Opcode::kAddi, {a(3), a(3), imm(8)});
   });
@@ -44,11 +46,11 @@ std::vector<std::int8_t> run_epilogue(const std::vector<std::int64_t>& accs, con
     images.insert(images.end(), image.begin(), image.end());
   }
   const std::uint32_t images_at = emu::kPsramBase, out_at = emu::kPsramBase + 0x100000;
-  const std::uint32_t digits_at = emu::kSramBase + 0x1000, vectors_at = digits_at + 0x100, save_at = digits_at + 0x200;
+  const std::uint32_t block_at = emu::kSramBase + 0x1000, vectors_at = block_at + 0x1000, save_at = block_at + 0x1100;
   emulator.memory().load(images_at, images);
-  emulator.memory().load(digits_at, codegen::rqvec_digits(qz, 0));
+  emulator.memory().load(block_at, codegen::rqvec_block(qz, 0, codegen::rqvec_slots(qz)));
   emulator.memory().load(vectors_at, codegen::rqvec_vectors(qz));
-  emulator.call("epilogue", {images_at, out_at, digits_at, vectors_at, save_at});
+  emulator.call("epilogue", {images_at, out_at, block_at, vectors_at, save_at});
   const std::vector<std::uint8_t> out = emulator.memory().dump(out_at, static_cast<std::uint32_t>(accs.size()));
   return std::vector<std::int8_t>(out.begin(), out.end());
 }
@@ -67,13 +69,13 @@ void expect_exact(const std::vector<std::int64_t>& accs, const reference::Channe
   const std::vector<std::int8_t> got = run_epilogue(accs, qz);
   int mismatches = 0;
   for (std::size_t i = 0; i < accs.size(); ++i) {
-    const std::int32_t scaled = reference::multiply_by_quantized_multiplier(
-        static_cast<std::int32_t>(accs[i]), qz.multipliers[0], reference::RoundingMode::kDouble);
+    const reference::QuantizedMultiplier& m = qz.multipliers[i % 8];
+    const std::int32_t scaled =
+        reference::multiply_by_quantized_multiplier(static_cast<std::int32_t>(accs[i]), m, reference::RoundingMode::kDouble);
     const int want = std::clamp(scaled + qz.output_offset, qz.act_min, qz.act_max);
     if (got[i] != want && ++mismatches <= 3)
-      ADD_FAILURE() << "x " << accs[i] << " M " << qz.multipliers[0].multiplier << " shift "
-                    << qz.multipliers[0].shift << " zp " << qz.output_offset << ": expected " << want << ", got "
-                    << int{got[i]};
+      ADD_FAILURE() << "x " << accs[i] << " M " << m.multiplier << " shift " << m.shift << " zp " << qz.output_offset
+                    << ": expected " << want << ", got " << int{got[i]};
   }
   EXPECT_EQ(mismatches, 0);
 }
@@ -114,10 +116,29 @@ TEST(RequantVector, LimitsAndClamps) {
   expect_exact(small, quantization(1500000000, -6, -3, -3, 44));  // ReLU6-style clamp
 }
 
+// Eight channels with their own multipliers and up to eight distinct shifts: one slot per shift.
+TEST(RequantVector, PerChannelShifts) {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::int32_t> mult(1 << 30, 2147450879), zp(-128, 127);
+  for (int distinct : {2, 3, 5, 8}) {
+    reference::ChannelQuantization qz = quantization(1 << 30, 0, zp(rng), -128, 127);
+    for (int c = 0; c < 8; ++c) qz.multipliers[c] = {mult(rng), -((c % distinct) * 3)};
+    EXPECT_EQ(codegen::rqvec_slots(qz), distinct);
+    std::vector<std::int64_t> accs(8 * 64);
+    for (std::size_t i = 0; i < accs.size(); ++i) {
+      const int r = -qz.multipliers[i % 8].shift;
+      accs[i] = std::uniform_int_distribution<std::int64_t>(-(std::int64_t{256} << (r + 1)), std::int64_t{256} << (r + 1))(rng);
+    }
+    expect_exact(accs, qz);
+  }
+}
+
 TEST(RequantVector, Rejections) {
   EXPECT_EQ(codegen::rqvec_problem(quantization(std::int32_t{1} << 30, 2, 0, -128, 127), 0)->rule, "rqvec_shift");
   EXPECT_EQ(codegen::rqvec_problem(quantization(2147483647, -3, 0, -128, 127), 0)->reason,
             "channel 0: multiplier 2147483647 has no 16-bit high digit (needs less than 2147450880)");
+  EXPECT_EQ(codegen::rqvec_problem(quantization(1 << 30, -23, 0, -128, 127), 0)->reason,
+            "channel 0: right shift 23: the rounding term needs a shift of at most 22");
   EXPECT_EQ(codegen::rqvec_problem(quantization(1 << 30, -3, 0, -128, 127), std::int64_t{1} << 31)->rule,
             "rqvec_acc_range");
 }
