@@ -63,6 +63,15 @@ TEST(ConvFirst, ValidAndDilation) {
   EXPECT_EQ(ConvTester().input_size(7, 7).in_channels(3).kernel(3, 3).dilation(2).seed(33).test(family()), 1);
   ConvTester().input_size(9, 9).in_channels(1).kernel(2, 2).dilation(3, 3).padding(Padding::kValid).seed(34)
       .test(family());
+  // A tap 270 bytes to the right of the window's first: past l8ui's offsets, the copy re-bases.
+  ConvTester().input_size(3, 100).in_channels(3).kernel(1, 2).dilation(1, 90).padding(Padding::kValid).seed(35)
+      .test(im2col());
+}
+
+TEST(ConvFirst, Im2colWiderPixels) {
+  // 15-byte pixels through the bordered copy; 8 channels 1x1 read in place (one chunk per window).
+  ConvTester().input_size(5, 4).in_channels(15).kernel(3, 1).seed(36).test(im2col());
+  ConvTester().input_size(6, 6).in_channels(8).out_channels(6).kernel(1, 1).seed(37).test(im2col());
 }
 
 TEST(ConvFirst, ZeroPointsExtremesClampsBatches) {
