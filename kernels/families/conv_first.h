@@ -20,8 +20,8 @@
 // copy 0 from byte 4s on, made with the 16-byte funnel EE.LD.128.USAR.IP + EE.SRC.Q.QUP, about a
 // cycle per pixel). A column x with x % 4 = r uses s + o = r. Since weight sets cost nothing at run
 // time, the kernel uses every offset it needs and the fewest copies covering the residues
-// {ox * stride_w % 4}: 3x3 stride 1 or 2 needs copies {0, 2} and offsets {0, 1}; 1x1 one copy; 4x4
-// stride 1 four copies. The output columns run in groups of 4 / gcd(stride_w, 4) straight-line
+// {ox * stride_w % 4}: 3x3 needs two copies (shifts {0, 2} at stride 1, {0, 1} at stride 2) and
+// offsets {0, 1}; 1x1 one copy; 4x4 stride 1 four copies. The output columns run in groups of 4 / gcd(stride_w, 4) straight-line
 // pixels, each with its copy and weight set fixed at emit time.
 // Out-of-image taps: zero-point borders, the bias folded with Σ(all taps) w * (-input_zp).
 //

@@ -72,6 +72,8 @@ TEST(ConvFirst, Im2colWiderPixels) {
   // 15-byte pixels through the bordered copy; 8 channels 1x1 read in place (one chunk per window).
   ConvTester().input_size(5, 4).in_channels(15).kernel(3, 1).seed(36).test(im2col());
   ConvTester().input_size(6, 6).in_channels(8).out_channels(6).kernel(1, 1).seed(37).test(im2col());
+  // A 9x5x3 window: 135 bytes, 9 chunks, the dot product loops inside the channel loop.
+  ConvTester().input_size(10, 6).in_channels(3).out_channels(3).kernel(9, 5).seed(38).test(im2col());
 }
 
 TEST(ConvFirst, ZeroPointsExtremesClampsBatches) {
