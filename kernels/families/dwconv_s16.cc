@@ -1,12 +1,17 @@
 // dwconv_s16: legality and code generation (see the header).
 #include "kernels/families/dwconv_s16.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "kernels/codegen/emit.h"
+#include "kernels/codegen/qacc_image.h"
+#include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
+#include "kernels/codegen/requant_srcmb.h"
+#include "kernels/codegen/requant_vector.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -74,41 +79,56 @@ void emit_stage_widened(model::FunctionBuilder& b, const ConvGeometry& g, const 
   });
 }
 
-// dst = the low 32 bits of 40-bit QACC lane `lane` (0..7): lanes 0-3 at bit 40j of QACC_L, 4-7 of
-// QACC_H; tmp clobbered.
-void emit_qacc40_lane_low32(model::FunctionBuilder& b, int lane, int dst, int tmp) {
-  static constexpr Opcode kLow[5] = {Opcode::kRurQaccL0, Opcode::kRurQaccL1, Opcode::kRurQaccL2, Opcode::kRurQaccL3,
-                                     Opcode::kRurQaccL4};
-  static constexpr Opcode kHigh[5] = {Opcode::kRurQaccH0, Opcode::kRurQaccH1, Opcode::kRurQaccH2, Opcode::kRurQaccH3,
-                                      Opcode::kRurQaccH4};
-  const Opcode* words = lane < 4 ? kLow : kHigh;
-  const int bit = 40 * (lane % 4);
-  const int word = bit / 32;
-  const int intra = bit % 32;
-  if (intra == 0) {
-    b.emit(words[word], {a(dst)});
-    return;
+constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, kSlotBatch = 4, kSlotOy = 5,
+              kSlotOx = 6, kSlotVectors = 7, kSlotSave = 8;
+
+bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
+
+// Largest |accumulator| of any channel: |bias| + 255 * Σ|w| (staged values -255..255).
+std::int64_t max_abs_accumulator(const Layer& layer, const ConvGeometry& g) {
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
+  std::int64_t worst = 0;
+  for (int c = 0; c < g.out_c; ++c) {
+    std::int64_t abs_sum = 0;
+    for (std::int64_t t = 0; t < g.taps(); ++t) abs_sum += std::abs(int{w[static_cast<std::size_t>(t * g.out_c + c)]});
+    worst = std::max(worst, std::abs(std::int64_t{bias[c]}) + 255 * abs_sum);
   }
-  b.emit(words[word], {a(tmp)});
-  b.emit(words[word + 1], {a(dst)});
-  b.emit(Opcode::kSsai, {imm(intra)});
-  b.emit(Opcode::kSrc, {a(dst), a(dst), a(tmp)});
+  return worst;
 }
 
-constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, kSlotBatch = 4, kSlotOy = 5,
-              kSlotOx = 6;
+// rqvec: per group of 8 channels the bias as a QACC image, then the epilogue's block.
+std::vector<std::uint8_t> rqvec_group_blocks(const std::vector<std::int32_t>& bias,
+                                             const reference::ChannelQuantization& qz) {
+  std::vector<std::uint8_t> out;
+  const int slots = codegen::rqvec_slots(qz);
+  for (std::size_t first = 0; first < bias.size(); first += 8) {
+    const std::vector<std::int64_t> lanes(bias.begin() + static_cast<std::ptrdiff_t>(first),
+                                          bias.begin() + static_cast<std::ptrdiff_t>(std::min(first + 8, bias.size())));
+    const std::vector<std::uint8_t> image = codegen::qacc_image(lanes, 40);
+    const std::vector<std::uint8_t> block = codegen::rqvec_block(qz, first, slots);
+    out.insert(out.end(), image.begin(), image.end());
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  return out;
+}
 
 }  // namespace
 
-std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant&) {
+std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kDepthwiseConv2d) << to_string(layer.op);
   if (auto r = check_types(layer)) return r;
   if (layer.options.depth_multiplier > kMaxMultiplier)
     return Rejection{"depth_multiplier",
                      fmt::format("depth multiplier {} above the {} copies the staging loop writes per input value",
                                  layer.options.depth_multiplier, kMaxMultiplier)};
-  if (auto r = check_shift_range(reference::channel_quantization(layer, reference::RoundingMode::kDouble))) return r;
+  const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
+  if (auto r = check_shift_range(qz)) return r;
   const ConvGeometry g = conv_geometry(layer);
+  // Without constant data the bias is taken as 0 and |w| as 128.
+  if (vector_epilogue(variant))
+    if (auto r = codegen::rqvec_problem(qz, layer.weights->data ? max_abs_accumulator(layer, g) : 255 * 128 * g.taps()))
+      return r;
   // Every partial sum of a lane is at most 255 * Σ|w| in magnitude (staged values in -255..255).
   constexpr std::int64_t kLaneMax = (std::int64_t{1} << 39) - 1;
   const bool have_data = layer.weights->data != nullptr;
@@ -149,8 +169,15 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
         weights.bytes.push_back(static_cast<std::uint8_t>(u >> 8));
       }
   k.constants.push_back(std::move(weights));
-  k.constants.push_back({"requant_table", codegen::requant_table(bias, qz)});
-  k.scratch_bytes = static_cast<std::uint32_t>(l.bytes);
+  const bool rqvec = vector_epilogue(variant);
+  if (rqvec) {
+    k.constants.push_back({"rqvec_groups", rqvec_group_blocks(bias, qz)});
+    k.constants.push_back({"rqvec_vectors", codegen::rqvec_vectors(qz)});
+  } else {
+    k.constants.push_back({"requant_table", codegen::requant_table(bias, qz)});
+  }
+  const std::int64_t staged_bytes = round_up(l.bytes, 16);
+  k.scratch_bytes = static_cast<std::uint32_t>(staged_bytes + (rqvec ? codegen::kQaccImageBytes : 0));
 
   // Address steps after loading a tap: to the next column, or from a row's last column to the
   // next filter row's first.
@@ -165,13 +192,25 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
   codegen::store_slot(b, 5, kSlotWeights);
   b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
   codegen::store_slot(b, 6, kSlotTable);
-  b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+  if (rqvec) {
+    b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+    codegen::store_slot(b, 7, kSlotVectors);
+  }
+  b.emit(Opcode::kL32i, {a(7), a(4), imm(rqvec ? 12 : 8)});
   codegen::store_slot(b, 7, kSlotScratch);
+  if (rqvec) {
+    codegen::add_const(b, 7, 7, static_cast<std::int32_t>(staged_bytes), 9);
+    codegen::store_slot(b, 7, kSlotSave);
+  }
   codegen::load_const(b, kColStep, col_step);  // a4: the call block is no longer needed
   const codegen::RequantRegs rq{.acc = 12, .t0 = 13, .t1 = 14, .t2 = 15, .table = 6};
 
+  // a6 walks the requant table (rqscalar) or the group blocks (rqvec, bias preloaded into QACC).
   auto group_body = [&](int lanes) {
-    b.emit(Opcode::kEeZeroQacc, {});
+    if (rqvec)
+      codegen::emit_load_qacc_image(b, 6);
+    else
+      b.emit(Opcode::kEeZeroQacc, {});
     b.emit(Opcode::kMov, {a(9), a(8)});
     b.emit(Opcode::kEeVld128Xp, {q(0), a(9), a(step_after(0))});
     for (std::int64_t t = 0; t < taps; ++t) {
@@ -181,8 +220,18 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
       else
         b.emit(Opcode::kEeVmulasS16Qacc, {q(0), q(1)});
     }
+    if (rqvec) {
+      codegen::load_slot(b, 12, kSlotVectors);
+      codegen::load_slot(b, 13, kSlotSave);
+      codegen::emit_rqvec_epilogue(b, codegen::rqvec_slots(qz),
+                                   codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
+      codegen::emit_store_lanes(b, 7, lanes, 3, 14);
+      b.emit(Opcode::kAddi, {a(3), a(3), imm(lanes)});
+      b.emit(Opcode::kAddi, {a(8), a(8), imm(16)});
+      return;
+    }
     for (int lane = 0; lane < lanes; ++lane) {
-      emit_qacc40_lane_low32(b, lane, rq.acc, rq.t0);
+      codegen::emit_qacc_wide_lane(b, lane, rq.acc, rq.t0);
       codegen::emit_requant_scalar(b, rq, lane * codegen::kRequantEntryBytes, qz);
       b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(lane)});
     }

@@ -81,6 +81,12 @@ inline constexpr std::string_view kQaccEpilogueMeaning =
     "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh); srcmb: 16 outputs at once "
     "with EE.SRCMB.S8.QACC and a preloaded rounding term, exact when every multiplier is the same power of two";
 
+// Families with 8 accumulators in the 40-bit QACC lanes can also requantize them together.
+inline constexpr ParamValue kVectorEpilogues[] = {word_value("rqscalar"), word_value("rqvec")};
+inline constexpr std::string_view kVectorEpilogueMeaning =
+    "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh); rqvec: exact, 8 outputs at "
+    "once from 16-bit digit products in the 40-bit QACC lanes";
+
 // Range of the MAC partial sums of `channels` lanes over `terms` raw int8 inputs in -128..127 and
 // their weights: weight(c, t) gives the t-th weight of lane c; without weight data |w| = 127.
 std::vector<codegen::LaneSpan> qacc_partial_spans(int channels, std::int64_t terms,

@@ -30,7 +30,6 @@ namespace pietune::kernels::families {
 
 inline constexpr ParamValue kFcQaccUnits[] = {number_value(8), number_value(16)};
 inline constexpr ParamValue kFcQaccPaths[] = {word_value("bcast8"), word_value("bcast16")};
-inline constexpr ParamValue kFcQaccEpilogues[] = {word_value("rqscalar"), word_value("rqvec")};
 
 inline constexpr ParamSpec kFcQaccParams[] = {
     {.name = "rows", .role = ParamRole::kTile, .suffix = "p", .domain = kOne, .meaning = "input rows per pass"},
@@ -40,9 +39,8 @@ inline constexpr ParamSpec kFcQaccParams[] = {
      .meaning = "input elements per inner-loop iteration"},
     {.name = "inputpath", .role = ParamRole::kInputPath, .suffix = "", .domain = kFcQaccPaths,
      .meaning = "bcast8: raw bytes broadcast in place; bcast16: rows widened to int16 with the offset"},
-    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kFcQaccEpilogues,
-     .meaning = "rqscalar: exact TFLM double rounding per output with base Xtensa (mull/mulsh); rqvec: exact, 8 "
-                "outputs at once from 16-bit digit products in the 40-bit QACC lanes"},
+    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kVectorEpilogues,
+     .meaning = kVectorEpilogueMeaning},
 };
 
 std::optional<Rejection> fc_qacc_legal(const Layer& layer, const Variant& variant);

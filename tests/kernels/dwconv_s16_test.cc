@@ -15,8 +15,35 @@ using testing::WeightMode;
 const FamilySpec& family() { return *find_family("dwconv_s16"); }
 Variant the_variant() { return *parse_variant_name("dwconv_qs16_qacc_1p8c_u1__pie_widened_rqscalar"); }
 
+Variant vector_variant() { return *parse_variant_name("dwconv_qs16_qacc_1p8c_u1__pie_widened_rqvec"); }
+
 TEST(DwconvS16, ChannelsPaddedTo8) {
-  for (int c : {1, 3, 4, 8, 15, 16, 17, 64}) EXPECT_EQ(DepthwiseTester().channels(c).seed(c).test(family()), 1) << c;
+  // Both epilogues: right shifts only, within the vector epilogue's range.
+  for (int c : {1, 3, 4, 8, 15, 16, 17, 64}) EXPECT_EQ(DepthwiseTester().channels(c).seed(c).test(family()), 2) << c;
+}
+
+// The vectorised exact epilogue on per-channel layers (several shifts per group of 8), partial
+// groups, strides, borders, multipliers, zero points at the rails, extreme weights and clamps.
+TEST(DwconvS16Rqvec, ExactOnDepthwiseLayers) {
+  DepthwiseTester().channels(17).multiplier_exponents(-12, -4).cases(4).seed(70).test(vector_variant());
+  DepthwiseTester().channels(8).input_zero_point(127).output_zero_point(-128).weights(WeightMode::kExtreme)
+      .multiplier_exponents(-14, -9).seed(71).test(vector_variant());
+  DepthwiseTester().channels(20).input_zero_point(-128).activation(ActivationKind::kRelu6).stride(2).seed(72).test(
+      vector_variant());
+  DepthwiseTester().channels(33).activation(ActivationKind::kRelu).output_zero_point(127).padding(Padding::kValid)
+      .input_size(7, 6).seed(73).test(vector_variant());
+  DepthwiseTester().channels(3).depth_multiplier(3).kernel(4, 4).dilation(2).input_size(8, 8).seed(74).test(
+      vector_variant());
+  DepthwiseTester().channels(5).per_channel(false).with_bias(false).multiplier_exponents(-3, -3).cases(6).seed(75).test(
+      vector_variant());
+  DepthwiseTester().batches(2).channels(64).multiplier_exponents(-22, -1).seed(76).test(vector_variant());
+}
+
+TEST(DwconvS16Rqvec, Rejections) {
+  const std::optional<Rejection> left =
+      family().legal(DepthwiseTester().channels(8).multiplier_exponents(2, 3).seed(1).layer(), vector_variant());
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->rule, "rqvec_shift");
 }
 
 TEST(DwconvS16, StridesPaddingDilationBatches) {
