@@ -1,5 +1,8 @@
 // `pietune variants` run as a child process: the table of legal and rejected variants with
 // reasons, --layer, --json, and bad input exiting 2 with one stderr line.
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -16,7 +19,7 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
   const testing::CliResult r = run_pietune({"variants", kLayers});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 5 legal, 12 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 7 legal, 13 rejected\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" cycles "), std::string::npos) << r.out;
@@ -27,7 +30,7 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("layer 1 DEPTHWISE_CONV_2D"), std::string::npos);
-  EXPECT_NE(r.out.find("layer 2 FULLY_CONNECTED 1x48 -> 1x10: 4 legal, 2 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 2 FULLY_CONNECTED 1x48 -> 1x10: 10 legal, 20 rejected\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 of 4 layers have no variant family (RESHAPE)\n"), std::string::npos) << r.out;
 }
 
@@ -38,15 +41,30 @@ TEST(VariantsCli, OneLayerAsJson) {
   ASSERT_EQ(doc.size(), 1u);
   EXPECT_EQ(doc[0]["layer"], 2);
   EXPECT_EQ(doc[0]["op"], "FULLY_CONNECTED");
-  EXPECT_EQ(doc[0]["legal"].size(), 4u);
+  EXPECT_EQ(doc[0]["legal"].size(), 10u);
   EXPECT_EQ(doc[0]["legal"][0]["name"], "fc_qs8_accx_1p1c_u1__pie_aligned_rqscalar");
   EXPECT_EQ(doc[0]["legal"][0]["params"]["inputpath"], "aligned");
   EXPECT_GT(doc[0]["legal"][0]["est_cycles"].get<double>(), 10 * 48);
-  ASSERT_EQ(doc[0]["rejected"].size(), 2u);
+  ASSERT_EQ(doc[0]["rejected"].size(), 20u);
+  std::set<std::string> rules;
   for (const auto& rejected : doc[0]["rejected"]) {
-    EXPECT_EQ(rejected["rule"], "unroll");
+    rules.insert(rejected["rule"].get<std::string>());
     EXPECT_FALSE(rejected["reason"].get<std::string>().empty());
   }
+  EXPECT_EQ(rules, (std::set<std::string>{"unroll", "units_lanes", "qacc_lane_range", "rqvec_lanes"}));
+}
+
+// The estimates place the buffers as tune does: weights behind the flash cache cost more than in SRAM.
+TEST(VariantsCli, PlacementOptions) {
+  const auto cycles = [](const char* weights) {
+    const testing::CliResult r = run_pietune({"variants", kLayers, "--layer", "2", "--json", "--weights", weights});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out)[0]["legal"][0]["est_cycles"].get<double>();
+  };
+  EXPECT_GT(cycles("flash"), cycles("sram"));
+  const testing::CliResult bad = run_pietune({"variants", kLayers, "--weights", "rom"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--weights: rom: expected one of"), std::string::npos) << bad.err;
 }
 
 TEST(VariantsCli, BadInputExitsTwo) {

@@ -1,5 +1,6 @@
-// `pietune variants MODEL [--layer N] [--json]`: for each layer with a variant family, the legal
-// variants with their fast-mode cycle estimate and the rejected ones with the rule and the reason.
+// `pietune variants MODEL [--layer N] [--activations R] [--weights R] [--json]`: for each layer with
+// a variant family, the legal variants with their fast-mode cycle estimate (buffers placed as
+// `tune` places them) and the rejected ones with the rule and the reason.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
 #include "tuner/model_loader.h"
+#include "tuner/search/placement.h"
 
 namespace pietune::tuner::cli {
 namespace {
@@ -25,6 +27,8 @@ namespace {
 struct VariantsOptions {
   std::string model;
   std::optional<int> layer;
+  std::string activations = "sram";
+  std::string weights = "flash";
   bool json = false;
 };
 
@@ -40,17 +44,20 @@ std::string layer_title(const kernels::Layer& layer) {
                      kernels::shape_to_string(layer.output().shape));
 }
 
-// Fast-mode estimate of a legal variant's kernel (all buffers in SRAM). Layers without constant
-// data (JSON layer files) are generated with seeded random constants: the code does not depend
-// on the values.
-model::Cost estimate(const kernels::Layer& layer, const kernels::Variant& variant) {
+// Fast-mode estimate of a legal variant's kernel with the buffers where `placement` puts them.
+// Layers without constant data (JSON layer files) are generated with seeded random constants: the
+// code does not depend on the values.
+model::Cost estimate(const kernels::Layer& layer, const kernels::Variant& variant, const Placement& placement) {
   static const model::FastModel fast(model::default_machine());
   const kernels::Layer with_data = kernels::with_random_constants(layer, 1);
   const kernels::GeneratedKernel kernel = kernels::find_family(variant.family)->generate(with_data, variant);
-  return fast.estimate(kernel.program.functions.front());
+  return fast.estimate(kernel.program.functions.front(), fast_options(with_data, kernel, placement));
 }
 
 int run_variants(const VariantsOptions& options) {
+  Placement placement;
+  placement.activations = parse_region(options.activations, "--activations", false);
+  placement.weights = parse_region(options.weights, "--weights", true);
   const kernels::Model model = load_model(options.model);
   std::vector<const kernels::Layer*> layers;
   if (options.layer) {
@@ -79,7 +86,7 @@ int run_variants(const VariantsOptions& options) {
       nlohmann::json legal = nlohmann::json::array(), rejected = nlohmann::json::array();
       for (const kernels::Variant& v : e.legal) {
         nlohmann::json entry = kernels::variant_to_json(v);
-        entry["est_cycles"] = estimate(*layer, v).cycles;
+        entry["est_cycles"] = estimate(*layer, v, placement).cycles;
         legal.push_back(entry);
       }
       for (const kernels::RejectedVariant& r : e.rejected)
@@ -91,7 +98,7 @@ int run_variants(const VariantsOptions& options) {
     }
     text += fmt::format("{}: {} legal, {} rejected\n", layer_title(*layer), e.legal.size(), e.rejected.size());
     for (const kernels::Variant& v : e.legal) {
-      const double cycles = estimate(*layer, v).cycles;
+      const double cycles = estimate(*layer, v, placement).cycles;
       text += fmt::format("  legal     {:<50} {:>12.0f} cycles {:6.2f} MAC/cycle\n", v.name(), cycles,
                           cycles > 0 ? static_cast<double>(layer->macs()) / cycles : 0.0);
     }
@@ -125,6 +132,10 @@ void register_variants_command(CLI::App& app) {
                                   [options] { return run_variants(*options); });
   command->add_option("MODEL", options->model, "a JSON layer file or a .tflite model")->required();
   command->add_option("--layer", options->layer, "only this layer (its position in the file)");
+  command->add_option("--activations", options->activations, "where the tensor arena lives: sram or psram")
+      ->capture_default_str();
+  command->add_option("--weights", options->weights, "where the weights live: flash, sram or psram")
+      ->capture_default_str();
   command->add_flag("--json", options->json, "print JSON: per layer {layer, op, legal: [variant + est_cycles], "
                                              "rejected: [{variant, rule, reason}]}");
 }
