@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kernels/codegen/qacc_image.h"
+#include "kernels/codegen/requant_srcmb.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::codegen {
@@ -203,6 +204,30 @@ void emit_rqvec_epilogue(FunctionBuilder& b, int slots, const RqvecRegs& r) {
   }
   b.emit(Opcode::kEeVunzip8, {q(3), q(6)});
   b.emit(Opcode::kEeOrq, {q(7), q(3), q(3)});
+}
+
+std::vector<std::uint8_t> rqvec_bias_blocks(const std::vector<std::int32_t>& bias,
+                                            const reference::ChannelQuantization& qz) {
+  std::vector<std::uint8_t> out;
+  const int slots = rqvec_slots(qz);
+  for (std::size_t first = 0; first < bias.size(); first += 8) {
+    const std::vector<std::int64_t> lanes(bias.begin() + static_cast<std::ptrdiff_t>(first),
+                                          bias.begin() + static_cast<std::ptrdiff_t>(std::min(first + 8, bias.size())));
+    const std::vector<std::uint8_t> image = qacc_image(lanes, 40);
+    const std::vector<std::uint8_t> block = rqvec_block(qz, first, slots);
+    out.insert(out.end(), image.begin(), image.end());
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  return out;
+}
+
+void emit_rqvec_group_end(FunctionBuilder& b, const reference::ChannelQuantization& qz, int lanes, int vectors_slot,
+                          int save_slot) {
+  load_slot(b, 12, vectors_slot);
+  load_slot(b, 13, save_slot);
+  emit_rqvec_epilogue(b, rqvec_slots(qz), RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
+  emit_store_lanes(b, 7, lanes, 3, 14);
+  b.emit(Opcode::kAddi, {a(3), a(3), imm(lanes)});
 }
 
 }  // namespace pietune::kernels::codegen

@@ -53,6 +53,9 @@ inline constexpr int rqvec_block_bytes(int slots) { return 32 + 80 * slots; }
 // The block of channels first..first+7 (zero past the last channel).
 std::vector<std::uint8_t> rqvec_block(const reference::ChannelQuantization& q, std::size_t first, int slots);
 std::vector<std::uint8_t> rqvec_vectors(const reference::ChannelQuantization& q);
+// Per group of 8 channels: the bias as a QACC image (40-bit lanes, the MACs' starting value), then
+// the group's block: what a family walks with RqvecRegs::block.
+std::vector<std::uint8_t> rqvec_bias_blocks(const std::vector<std::int32_t>& bias, const reference::ChannelQuantization& q);
 
 struct RqvecRegs {
   int block = 6;     // in: the group's block; out: advanced past it
@@ -63,5 +66,11 @@ struct RqvecRegs {
 
 // After the MACs of one group: the 8 results as bytes 0..7 of q7 (clobbers q0..q7 and QACC).
 void emit_rqvec_epilogue(FunctionBuilder& b, int slots, const RqvecRegs& r);
+
+// The end of a group in a family kernel: a12 = vectors and a13 = save area from their frame
+// slots, the epilogue with a6 as the block, the first `lanes` results stored at a3, a3 advanced.
+// Clobbers a12..a15.
+void emit_rqvec_group_end(FunctionBuilder& b, const reference::ChannelQuantization& q, int lanes, int vectors_slot,
+                          int save_slot);
 
 }  // namespace pietune::kernels::codegen

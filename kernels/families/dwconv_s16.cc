@@ -10,7 +10,6 @@
 #include "kernels/codegen/qacc_image.h"
 #include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
-#include "kernels/codegen/requant_srcmb.h"
 #include "kernels/codegen/requant_vector.h"
 #include "model/support/error.h"
 
@@ -97,22 +96,6 @@ std::int64_t max_abs_accumulator(const Layer& layer, const ConvGeometry& g) {
   return worst;
 }
 
-// rqvec: per group of 8 channels the bias as a QACC image, then the epilogue's block.
-std::vector<std::uint8_t> rqvec_group_blocks(const std::vector<std::int32_t>& bias,
-                                             const reference::ChannelQuantization& qz) {
-  std::vector<std::uint8_t> out;
-  const int slots = codegen::rqvec_slots(qz);
-  for (std::size_t first = 0; first < bias.size(); first += 8) {
-    const std::vector<std::int64_t> lanes(bias.begin() + static_cast<std::ptrdiff_t>(first),
-                                          bias.begin() + static_cast<std::ptrdiff_t>(std::min(first + 8, bias.size())));
-    const std::vector<std::uint8_t> image = codegen::qacc_image(lanes, 40);
-    const std::vector<std::uint8_t> block = codegen::rqvec_block(qz, first, slots);
-    out.insert(out.end(), image.begin(), image.end());
-    out.insert(out.end(), block.begin(), block.end());
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& variant) {
@@ -171,7 +154,7 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
   k.constants.push_back(std::move(weights));
   const bool rqvec = vector_epilogue(variant);
   if (rqvec) {
-    k.constants.push_back({"rqvec_groups", rqvec_group_blocks(bias, qz)});
+    k.constants.push_back({"rqvec_groups", codegen::rqvec_bias_blocks(bias, qz)});
     k.constants.push_back({"rqvec_vectors", codegen::rqvec_vectors(qz)});
   } else {
     k.constants.push_back({"requant_table", codegen::requant_table(bias, qz)});
@@ -221,12 +204,7 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
         b.emit(Opcode::kEeVmulasS16Qacc, {q(0), q(1)});
     }
     if (rqvec) {
-      codegen::load_slot(b, 12, kSlotVectors);
-      codegen::load_slot(b, 13, kSlotSave);
-      codegen::emit_rqvec_epilogue(b, codegen::rqvec_slots(qz),
-                                   codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
-      codegen::emit_store_lanes(b, 7, lanes, 3, 14);
-      b.emit(Opcode::kAddi, {a(3), a(3), imm(lanes)});
+      codegen::emit_rqvec_group_end(b, qz, lanes, kSlotVectors, kSlotSave);
       b.emit(Opcode::kAddi, {a(8), a(8), imm(16)});
       return;
     }

@@ -10,7 +10,6 @@
 #include "kernels/codegen/qacc_image.h"
 #include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
-#include "kernels/codegen/requant_srcmb.h"
 #include "kernels/codegen/requant_vector.h"
 #include "model/support/error.h"
 
@@ -26,22 +25,6 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotBatch = 3
 
 bool wide(const Variant& variant) { return variant.word("inputpath") == "bcast16"; }
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
-
-// rqvec: per group of 8 units the bias as a QACC image (40-bit lanes), then the epilogue's block.
-std::vector<std::uint8_t> rqvec_group_blocks(const std::vector<std::int32_t>& bias,
-                                             const reference::ChannelQuantization& qz) {
-  std::vector<std::uint8_t> out;
-  const int slots = codegen::rqvec_slots(qz);
-  for (std::size_t first = 0; first < bias.size(); first += 8) {
-    const std::vector<std::int64_t> lanes(bias.begin() + static_cast<std::ptrdiff_t>(first),
-                                          bias.begin() + static_cast<std::ptrdiff_t>(std::min(first + 8, bias.size())));
-    const std::vector<std::uint8_t> image = codegen::qacc_image(lanes, 40);
-    const std::vector<std::uint8_t> block = codegen::rqvec_block(qz, first, slots);
-    out.insert(out.end(), image.begin(), image.end());
-    out.insert(out.end(), block.begin(), block.end());
-  }
-  return out;
-}
 
 // Weights [groups][depth][lanes], zero for the lanes past the last unit, as int8 or int16.
 std::vector<std::uint8_t> grouped_weights(const std::vector<std::int8_t>& w, const FcShape& s, int lanes,
@@ -126,7 +109,7 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
     }
   k.constants.push_back({"weights", grouped_weights(w, s, lanes, is_wide)});
   if (rqvec) {
-    k.constants.push_back({"rqvec_groups", rqvec_group_blocks(corrections, qz)});
+    k.constants.push_back({"rqvec_groups", codegen::rqvec_bias_blocks(corrections, qz)});
     k.constants.push_back({"rqvec_vectors", codegen::rqvec_vectors(qz)});
   } else {
     k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
@@ -172,12 +155,7 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
     });
     for (int r = 0; r < s.depth % unroll; ++r) element();
     if (rqvec) {
-      codegen::load_slot(b, 12, kSlotVectors);
-      codegen::load_slot(b, 13, kSlotSave);
-      codegen::emit_rqvec_epilogue(b, codegen::rqvec_slots(qz),
-                                   codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
-      codegen::emit_store_lanes(b, 7, used, 3, 14);
-      b.emit(Opcode::kAddi, {a(3), a(3), imm(used)});
+      codegen::emit_rqvec_group_end(b, qz, used, kSlotVectors, kSlotSave);
       return;
     }
     for (int lane = 0; lane < used; ++lane) {
