@@ -45,9 +45,10 @@ Layout layout_of(const ConvGeometry& g) {
 
 // Copies one batch image from a2 into the scratch at a9 as int16 (x + input_offset), each value
 // written `replicate` times, with every other element (border, channel padding) 0. Advances a2 past
-// the image; clobbers a8-a14 and q7.
+// the image; clobbers a8-a14 and q7. vector: 16 bytes per step (channels a multiple of 16,
+// multiplier 1, input 16-byte aligned; clobbers q0-q3 too).
 void emit_stage_widened(model::FunctionBuilder& b, const ConvGeometry& g, const Layout& l, int replicate,
-                        std::int32_t input_offset) {
+                        std::int32_t input_offset, bool vector) {
   constexpr int kSrc = 2, kDst = 9, kValue = 13, kOffset = 14, kRows = 11, kPixels = 12, kCount = 10, kTmp = 8;
   b.emit(Opcode::kEeZeroQ, {q(7)});
   b.emit(Opcode::kMov, {a(kTmp), a(kDst)});
@@ -65,6 +66,29 @@ void emit_stage_widened(model::FunctionBuilder& b, const ConvGeometry& g, const 
       codegen::add_const(b, kDst, kDst, 2 * replicate, kTmp);
     });
   };
+  if (vector) {
+    // 16 input bytes per step: sign bytes from EE.VCMP.LT.S8 against zero, interleaved by
+    // EE.VZIP.8 into two vectors of 8 int16, the offset added with EE.VADDS.S16 (no saturation:
+    // -255..255). The offset vector is broadcast from a frame slot.
+    constexpr int kOffsetSlot = 15;
+    b.emit(Opcode::kS16i, {a(kOffset), a(1), imm(codegen::slot_offset(kOffsetSlot))});
+    codegen::add_const(b, kTmp, 1, codegen::slot_offset(kOffsetSlot), kValue);
+    b.emit(Opcode::kEeVldbc16, {q(3), a(kTmp)});
+    b.emit(Opcode::kEeZeroQ, {q(2)});
+    codegen::reg_loop(b, kRows, g.in_h, [&] {
+      codegen::inner_loop(b, kCount, std::int64_t{g.in_w} * g.in_c / 16, [&] {
+        b.emit(Opcode::kEeVld128Ip, {q(0), a(kSrc), imm(16)});
+        b.emit(Opcode::kEeVcmpLtS8, {q(1), q(0), q(2)});
+        b.emit(Opcode::kEeVzip8, {q(0), q(1)});
+        b.emit(Opcode::kEeVaddsS16, {q(0), q(0), q(3)});
+        b.emit(Opcode::kEeVaddsS16, {q(1), q(1), q(3)});
+        b.emit(Opcode::kEeVst128Ip, {q(0), a(kDst), imm(16)});
+        b.emit(Opcode::kEeVst128Ip, {q(1), a(kDst), imm(16)});
+      });
+      codegen::add_const(b, kDst, kDst, (l.padded_w - g.in_w) * l.pixel_bytes, kTmp);
+    });
+    return;
+  }
   codegen::reg_loop(b, kRows, g.in_h, [&] {
     if (l.pixel_elems == written) {
       copy_values(std::int64_t{g.in_w} * g.in_c);
@@ -82,6 +106,7 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, 
               kSlotOx = 6, kSlotVectors = 7, kSlotSave = 8;
 
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
+bool vector_widening(const Variant& variant) { return variant.word("inputpath") == "vwiden"; }
 
 // Largest |accumulator| of any channel: |bias| + 255 * Σ|w| (staged values -255..255).
 std::int64_t max_abs_accumulator(const Layer& layer, const ConvGeometry& g) {
@@ -108,6 +133,11 @@ std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& var
   const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
   if (auto r = check_shift_range(qz)) return r;
   const ConvGeometry g = conv_geometry(layer);
+  if (vector_widening(variant) && (layer.options.depth_multiplier != 1 || g.in_c % 16 != 0))
+    return Rejection{"vwiden_channels",
+                     fmt::format("{} input channels, depth multiplier {}: the vector widening takes whole 16-byte "
+                                 "pixels of a multiplier-1 layer",
+                                 g.in_c, layer.options.depth_multiplier)};
   // Without constant data the bias is taken as 0 and |w| as 128.
   if (vector_epilogue(variant))
     if (auto r = codegen::rqvec_problem(qz, layer.weights->data ? max_abs_accumulator(layer, g) : 255 * 128 * g.taps()))
@@ -161,6 +191,7 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
   }
   const std::int64_t staged_bytes = round_up(l.bytes, 16);
   k.scratch_bytes = static_cast<std::uint32_t>(staged_bytes + (rqvec ? codegen::kQaccImageBytes : 0));
+  k.input_align_bytes = vector_widening(variant) ? 16 : 1;
 
   // Address steps after loading a tap: to the next column, or from a row's last column to the
   // next filter row's first.
@@ -220,7 +251,7 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
 
   codegen::slot_loop(b, kSlotBatch, g.batches, 8, [&] {
     codegen::load_slot(b, 9, kSlotScratch);
-    emit_stage_widened(b, g, l, g.out_c / g.in_c, qz.input_offset);
+    emit_stage_widened(b, g, l, g.out_c / g.in_c, qz.input_offset, vector_widening(variant));
     codegen::load_const(b, kRowStep, row_step);  // a10: the staging copy uses it as a counter
     codegen::load_slot(b, 7, kSlotScratch);
     codegen::store_slot(b, 7, kSlotRow);

@@ -19,7 +19,9 @@ Variant vector_variant() { return *parse_variant_name("dwconv_qs16_qacc_1p8c_u1_
 
 TEST(DwconvS16, ChannelsPaddedTo8) {
   // Both epilogues: right shifts only, within the vector epilogue's range.
-  for (int c : {1, 3, 4, 8, 15, 16, 17, 64}) EXPECT_EQ(DepthwiseTester().channels(c).seed(c).test(family()), 2) << c;
+  // Both epilogues, and the vector widening where the channels are a multiple of 16.
+  for (int c : {1, 3, 4, 8, 15, 16, 17, 64})
+    EXPECT_EQ(DepthwiseTester().channels(c).seed(c).test(family()), c % 16 == 0 ? 4 : 2) << c;
 }
 
 // The vectorised exact epilogue on per-channel layers (several shifts per group of 8), partial
@@ -37,6 +39,21 @@ TEST(DwconvS16Rqvec, ExactOnDepthwiseLayers) {
   DepthwiseTester().channels(5).per_channel(false).with_bias(false).multiplier_exponents(-3, -3).cases(6).seed(75).test(
       vector_variant());
   DepthwiseTester().batches(2).channels(64).multiplier_exponents(-22, -1).seed(76).test(vector_variant());
+}
+
+// The vector widening copy: pixels of 16 and 32 channels, borders, strides, batches, both rails.
+TEST(DwconvS16Vwiden, ExactAndRejections) {
+  const Variant vwiden = *parse_variant_name("dwconv_qs16_qacc_1p8c_u1__pie_vwiden_rqvec");
+  DepthwiseTester().channels(16).input_zero_point(-128).seed(80).test(vwiden);
+  DepthwiseTester().channels(32).input_zero_point(127).stride(2).input_size(7, 6).seed(81).test(vwiden);
+  DepthwiseTester().batches(2).channels(48).padding(Padding::kValid).weights(WeightMode::kExtreme).seed(82).test(vwiden);
+  DepthwiseTester().channels(16).kernel(5, 5).dilation(2).input_size(9, 9).seed(83).test(
+      *parse_variant_name("dwconv_qs16_qacc_1p8c_u1__pie_vwiden_rqscalar"));
+  const std::optional<Rejection> r = family().legal(DepthwiseTester().channels(24).layer(), vwiden);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->rule, "vwiden_channels");
+  EXPECT_EQ(r->reason, "24 input channels, depth multiplier 1: the vector widening takes whole 16-byte pixels of a "
+                       "multiplier-1 layer");
 }
 
 TEST(DwconvS16Rqvec, Rejections) {
