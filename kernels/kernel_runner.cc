@@ -1,6 +1,8 @@
 // A generated kernel on given data in the emulator (see the header).
 #include "kernels/kernel_runner.h"
 
+#include <utility>
+
 #include "emu_bridge/emulator.h"
 #include "emu_bridge/memory_map.h"
 #include "kernels/emu_layout.h"
@@ -13,10 +15,13 @@ std::uint32_t align16(std::uint64_t value) { return static_cast<std::uint32_t>((
 
 }  // namespace
 
-KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel, std::span<const std::uint8_t> input) {
-  const auto in_bytes = static_cast<std::uint32_t>(layer.input().size_bytes());
+KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel,
+                     std::span<const std::vector<std::uint8_t>> inputs) {
+  PIETUNE_CHECK(inputs.size() == layer.inputs.size()) << inputs.size() << " != " << layer.inputs.size();
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    PIETUNE_CHECK(std::cmp_equal(inputs[i].size(), layer.inputs[i].size_bytes()))
+        << "input " << i << ": " << inputs[i].size() << " != " << layer.inputs[i].size_bytes();
   const auto out_bytes = static_cast<std::uint32_t>(layer.output().size_bytes());
-  PIETUNE_CHECK(input.size() == in_bytes) << input.size() << " != " << in_bytes;
   emu::Emulator emulator(kernel.program);
   emu::Memory& memory = emulator.memory();
   std::vector<std::uint8_t> block;
@@ -31,12 +36,19 @@ KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel, std::spa
   }
   word(kernel.scratch_bytes == 0 ? 0 : kernel.scratch_bytes <= kSramScratchLimit ? kSramScratchAddr : kPsramScratchAddr);
   memory.load(kCallBlockAddr, block);
-  const std::uint32_t in_addr = emu::kPsramBase + 64;
-  const std::uint32_t out_addr = align16(std::uint64_t{in_addr} + in_bytes + kernel.input_overread_bytes + 64);
-  memory.load(in_addr, std::vector<std::uint8_t>(input.begin(), input.end()));
+  // The argument inputs one after the other in PSRAM, then the output.
+  std::vector<std::uint32_t> in_addrs;
+  std::uint32_t next = emu::kPsramBase + 64;
+  for (std::size_t i : kernel_argument_inputs(layer)) {
+    in_addrs.push_back(next);
+    memory.load(next, inputs[i]);
+    next = align16(std::uint64_t{next} + inputs[i].size() + kernel.input_overread_bytes + 64);
+  }
+  const std::uint32_t out_addr = next;
   KernelRun run;
   try {
-    const std::uint32_t args[] = {in_addr, out_addr, kCallBlockAddr};
+    std::vector<std::uint32_t> args = {in_addrs.at(0), out_addr, kCallBlockAddr};
+    if (in_addrs.size() > 1) args.push_back(in_addrs[1]);
     run.instructions = emulator.call(kernel.symbol, args).instructions;
   } catch (const emu::EmuFault& fault) {
     run.fault = fault.what();

@@ -2,8 +2,8 @@
 // `pietune verify MODEL` chains the chosen kernels through a whole model.
 //
 // Placement as on a device with the defaults: constants in flash, the call block and a scratch of
-// up to 256 KB in SRAM (larger in PSRAM), the input and output in PSRAM, 16-byte aligned, with the
-// bytes after the input the kernel may over-read kept mapped.
+// up to 256 KB in SRAM (larger in PSRAM), the inputs and output in PSRAM, 16-byte aligned, with the
+// bytes after each input the kernel may over-read kept mapped.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,10 @@ struct KernelRun {
   std::uint64_t instructions = 0;
 };
 
-// `input` must hold the layer's input tensor bytes (PIETUNE_CHECK otherwise).
-KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel, std::span<const std::uint8_t> input);
+// `inputs` holds the bytes of every layer input in order, constant ones too (PIETUNE_CHECK on the
+// count and sizes); the kernel receives the non-constant ones (kernel_argument_inputs) as a2 and
+// a5, each placed like the input above.
+KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel,
+                     std::span<const std::vector<std::uint8_t>> inputs);
 
 }  // namespace pietune::kernels

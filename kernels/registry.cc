@@ -2,6 +2,7 @@
 // verification, the CLI, tests and benchmarks iterate it.
 #include "kernels/registry.h"
 
+#include "kernels/families/add_vec.h"
 #include "kernels/families/avgpool_qacc.h"
 #include "kernels/families/conv_accx.h"
 #include "kernels/families/conv_espnn.h"
@@ -14,6 +15,7 @@
 #include "kernels/families/fc_accx.h"
 #include "kernels/families/fc_qacc.h"
 #include "kernels/families/maxpool_vmax.h"
+#include "kernels/families/mul_vec.h"
 
 namespace pietune::kernels {
 namespace {
@@ -136,6 +138,26 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &avgpool_qacc_legal,
      .generate = &avgpool_qacc_generate},
+    {.name = "add_vec",
+     .op = OpKind::kAdd,
+     .version = 1,
+     .prefix = "add_qs8_vec",
+     .summary = "element-wise, scalar exact requantization: per operand a 256-entry table of its scaled value "
+                "(rqtable) or TFLM's three requantizations per element (rqscalar)",
+     .params = kAddVecParams,
+     .candidates = nullptr,
+     .legal = &add_vec_legal,
+     .generate = &add_vec_generate},
+    {.name = "mul_vec",
+     .op = OpKind::kMul,
+     .version = 1,
+     .prefix = "mul_qs8_vec",
+     .summary = "element-wise: 16 offset operands widened and multiplied to exact 32-bit products in vectors "
+                "(16e) or scalar (1e), scalar exact requantization",
+     .params = kMulVecParams,
+     .candidates = nullptr,
+     .legal = &mul_vec_legal,
+     .generate = &mul_vec_generate},
 };
 
 }  // namespace

@@ -12,6 +12,11 @@
 // (constants in flash or SRAM, scratch in SRAM or PSRAM). The input and output are the layer's
 // tensors in their natural layout (NHWC, or [batches, depth] for FULLY_CONNECTED), at addresses
 // aligned to input_align_bytes / output_align_bytes.
+// Two activation inputs (ADD, MUL): a5 = the second input, aligned like the first:
+//   pietune_<variant name>(a2 = input, a3 = output, a4 = call block, a5 = second input)
+// The arguments are the layer's non-constant inputs in order (kernel_argument_inputs); a constant
+// operand is one of the kernel's constant buffers instead. Every one-input kernel keeps the
+// three-argument form.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +77,16 @@ struct FamilySpec {
   // bias to carry constant data: InputError otherwise.
   GenerateFn generate = nullptr;
 };
+
+// Indices into layer.inputs of the tensors a kernel takes as arguments (a2, then a5): the
+// non-constant inputs, in order (the first input when every input is constant).
+inline std::vector<std::size_t> kernel_argument_inputs(const Layer& layer) {
+  std::vector<std::size_t> indices;
+  for (std::size_t i = 0; i < layer.inputs.size(); ++i)
+    if (!layer.inputs[i].constant) indices.push_back(i);
+  if (indices.empty() && !layer.inputs.empty()) indices.push_back(0);
+  return indices;
+}
 
 std::span<const FamilySpec> all_families();
 // nullptr for an unknown name.

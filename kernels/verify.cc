@@ -69,6 +69,9 @@ Layer with_random_constants(const Layer& layer, std::uint64_t seed) {
     }
     set_data(*out.bias, std::move(bytes));
   }
+  for (TensorDesc& t : out.inputs)  // a constant operand of ADD/MUL
+    if (t.constant && !t.data && t.type == ElementType::kInt8)
+      set_data(t, random_int8(rng, t.element_count(), t.quant ? t.quant->zero_point() : 0));
   return out;
 }
 
@@ -97,11 +100,10 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
   emu::Emulator emulator(kernel.program);
   emu::Memory& memory = emulator.memory();
 
-  const TensorDesc& in_desc = layer.input();
+  // The kernel's arguments: a2 and, for two activation inputs, a5 (kernel_argument_inputs).
+  const std::vector<std::size_t> arguments = kernel_argument_inputs(layer);
   const TensorDesc& out_desc = layer.output();
-  const auto in_bytes = static_cast<std::uint32_t>(in_desc.size_bytes());
   const auto out_bytes = static_cast<std::uint32_t>(out_desc.size_bytes());
-  const std::int64_t in_zp = in_desc.quant ? in_desc.quant->zero_point() : 0;
   static constexpr std::uint32_t kOffsets[] = {0, 3, 7, 13, 1, 9, 15, 5};
 
   // all_in_sram: one bump allocator over SRAM below the stack; else constants in flash, the input
@@ -136,25 +138,47 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
   for (std::uint32_t w : call_block)
     for (int k = 0; k < 4; ++k) block_bytes.push_back(static_cast<std::uint8_t>(w >> (8 * k)));
   memory.load(kCallBlockAddr, block_bytes);
-  const std::uint32_t in_base = options.all_in_sram ? sram_alloc(in_bytes + 16) : emu::kPsramBase + 64;
-  const std::uint32_t out_base = options.all_in_sram ? sram_alloc(out_bytes + 2 * kGuardBytes + 16)
-                                                     : align_up(emu::kPsramBase + 64 + 16 + in_bytes + 64, 16);
+  std::vector<std::uint32_t> in_bases;
+  std::uint32_t psram_next = emu::kPsramBase + 64;
+  for (std::size_t i : arguments) {
+    const auto bytes = static_cast<std::uint32_t>(layer.inputs[i].size_bytes());
+    in_bases.push_back(options.all_in_sram ? sram_alloc(bytes + 16) : psram_next);
+    psram_next = align_up(psram_next + 16 + bytes + 64, 16);
+  }
+  const std::uint32_t out_base = options.all_in_sram ? sram_alloc(out_bytes + 2 * kGuardBytes + 16) : psram_next;
 
   for (int c = 0; c < options.cases; ++c) {
     std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(c) * 0xD1B54A32D192ED03ull);
-    const std::uint32_t in_offset = kernel.input_align_bytes == 1 ? kOffsets[c % 8] : 0;
     const std::uint32_t out_offset = kernel.output_align_bytes == 1 ? kOffsets[(c + 3) % 8] : 0;
-    const std::uint32_t in_addr = in_base + in_offset;
     const std::uint32_t out_addr = out_base + kGuardBytes + out_offset;
 
-    const std::vector<std::uint8_t> input = random_int8(rng, in_bytes, in_zp);
-    memory.load(in_addr, input);
+    // Every layer input as the reference takes it: random bytes for the arguments (placed at
+    // alignments that differ per case and per argument), the constant data for the others.
+    std::vector<reference::Tensor> in_tensors;
+    std::vector<std::uint32_t> in_addrs;
+    for (std::size_t i = 0; i < layer.inputs.size(); ++i) {
+      const TensorDesc& desc = layer.inputs[i];
+      const auto arg = std::find(arguments.begin(), arguments.end(), i);
+      if (arg == arguments.end()) {
+        PIETUNE_CHECK(desc.data) << "input " << i << " is constant without data";
+        in_tensors.push_back(reference::Tensor::from_bytes(desc.type, desc.shape, *desc.data, "constant input"));
+        continue;
+      }
+      const auto a = static_cast<std::size_t>(arg - arguments.begin());
+      const std::int64_t zp = desc.quant ? desc.quant->zero_point() : 0;
+      const std::vector<std::uint8_t> bytes = random_int8(rng, desc.size_bytes(), zp);
+      const std::uint32_t offset = kernel.input_align_bytes == 1 ? kOffsets[(c + 5 * a) % 8] : 0;
+      in_addrs.push_back(in_bases[a] + offset);
+      memory.load(in_addrs.back(), bytes);
+      in_tensors.push_back(reference::Tensor::from_bytes(ElementType::kInt8, desc.shape, bytes, "input"));
+    }
     std::vector<std::uint8_t> fill(out_bytes + 2 * kGuardBytes, kGuardByte);
     for (std::uint32_t i = 0; i < out_bytes; ++i) fill[kGuardBytes + i] = static_cast<std::uint8_t>(0x5A + 37 * c + i);
     memory.load(out_addr - kGuardBytes, fill);
 
     try {
-      const std::uint32_t args[] = {in_addr, out_addr, kCallBlockAddr};
+      std::vector<std::uint32_t> args = {in_addrs.at(0), out_addr, kCallBlockAddr};
+      if (in_addrs.size() > 1) args.push_back(in_addrs[1]);
       if (options.time_last_case && c == options.cases - 1) {
         const emu::TimedRun timed = emu::run_timed(emulator, model::default_machine(), kernel.symbol, args);
         verdict.instructions = timed.run.instructions;
@@ -168,9 +192,7 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
     }
     ++verdict.cases;
 
-    const reference::Tensor in_tensor =
-        reference::Tensor::from_bytes(ElementType::kInt8, in_desc.shape, input, "input");
-    const std::vector<reference::Tensor> expected = reference::run_layer(layer, std::span(&in_tensor, 1));
+    const std::vector<reference::Tensor> expected = reference::run_layer(layer, in_tensors);
     const std::span<const std::int8_t> want = expected.at(0).int8();
     const std::vector<std::uint8_t> got = memory.dump(out_addr - kGuardBytes, out_bytes + 2 * kGuardBytes);
     for (std::uint32_t i = 0; i < kGuardBytes; ++i) {

@@ -5,8 +5,9 @@
 //   if (!v.passed()) ... v.first->expected, v.first->actual at (n, y, x, c)
 //
 // Placement in the emulator (each case): the call block in SRAM; constants in flash; the input
-// and output in PSRAM, at 16-byte aligned addresses plus, for kernels that accept any alignment,
-// an offset that changes from case to case (0, 3, 7, 13, ...); the scratch in SRAM when it fits
+// (both inputs of ADD/MUL: a2 and a5, registry.h) and output in PSRAM, at 16-byte aligned
+// addresses plus, for kernels that accept any alignment, an offset that changes from case to case
+// and from input to input (0, 3, 7, 13, ...); the scratch in SRAM when it fits
 // (256 KB), else in PSRAM. The 64 bytes after the input stay mapped for kernels that read past it
 // (GeneratedKernel::input_overread_bytes, at most 64). 16 guard bytes around the output must stay untouched. The output is
 // pre-filled with a pattern that changes per case, so an output never written is caught.
@@ -55,7 +56,8 @@ struct VerifyOptions {
 };
 
 // The layer with random constant data where it has none (int8 weights in [-127, 127] with some
-// at the extremes, int32 bias in [-2^16, 2^16]), seeded; data already present is kept.
+// at the extremes, int32 bias in [-2^16, 2^16], a constant int8 operand over the whole range),
+// seeded; data already present is kept.
 Layer with_random_constants(const Layer& layer, std::uint64_t seed);
 
 // Throws InputError "<variant>: family <f> is for <op>, the layer is <op>" or "<variant>: not legal

@@ -1,15 +1,18 @@
 // Property tests: random layers per op, for every family of the op, every legal variant of each run in the emulator and
-// compared bit for bit with the reference. CI runs 1,150 layers (conv 500, depthwise 300, fully
-// connected 250, max and average pool 100); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
+// compared bit for bit with the reference. CI runs 1,350 layers (conv 500, depthwise 300, fully
+// connected 250, max and average pool 100, add and mul 200); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
 // points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps;
 // depth multipliers 1 to 3; one layer in ten with scales of exactly a power of two.
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <random>
 
 #include <gtest/gtest.h>
 
 #include "kernels/registry.h"
+#include "tests/kernels/elementwise_tester.h"
 #include "tests/kernels/kernel_testers.h"
 
 namespace pietune::kernels {
@@ -17,6 +20,7 @@ namespace {
 
 using testing::ConvTester;
 using testing::DepthwiseTester;
+using testing::ElementwiseTester;
 using testing::FullyConnectedTester;
 using testing::MaxPoolTester;
 using testing::WeightMode;
@@ -172,6 +176,60 @@ TEST(FamilyProperty, PoolRandomLayers) {
     t.seed(static_cast<std::uint64_t>(i) + 77).cases(1);
     const OpKind op = i % 2 == 0 ? OpKind::kMaxPool2d : OpKind::kAveragePool2d;
     t.op(op);
+    SCOPED_TRACE(t.describe());
+    variants += test_all_families(t, op);
+    if (::testing::Test::HasFailure()) break;
+  }
+  RecordProperty("layers", layers);
+  RecordProperty("variants_verified", static_cast<int>(variants));
+  EXPECT_GE(variants, layers);
+}
+
+// ADD and MUL, alternating: lengths 1, 3, 15, 16, 17, 64 and 1000 first, then random lengths and
+// shapes of rank 1 to 4; zero points -128 and 127 among random ones; operand scales equal or in
+// ratios down to 2^-14; MUL multipliers from left shifts to deep right shifts; single-element and
+// constant operands; ReLU and ReLU6 clamps.
+TEST(FamilyProperty, ElementwiseRandomLayers) {
+  constexpr int kLengths[] = {1, 3, 15, 16, 17, 64, 1000};
+  const int layers = 200 * scale();
+  std::int64_t variants = 0;
+  for (int i = 0; i < layers; ++i) {
+    std::mt19937_64 rng(17000 + i);
+    std::uniform_int_distribution<int> zp(-128, 127), pick(0, 9), length(1, 300), dim(1, 9), rank(1, 4);
+    std::uniform_int_distribution<int> base_exp(-8, -2), ratio_exp(-14, 2), out_exp(-1, 2), mul_exp(-12, -6);
+    std::uniform_real_distribution<double> mant(0.5, 1.0);
+    const OpKind op = i % 2 == 0 ? OpKind::kAdd : OpKind::kMul;
+    ElementwiseTester t;
+    t.op(op);
+    if (i < 14) {
+      t.length(kLengths[i / 2]);
+    } else if (pick(rng) < 5) {
+      t.length(length(rng));
+    } else {
+      std::vector<std::int32_t> shape;
+      for (int r = rank(rng); r > 0; --r) shape.push_back(dim(rng));
+      t.shape(shape);
+    }
+    const auto zero_point = [&] {
+      const int z = pick(rng);
+      return z == 0 ? -128 : z == 1 ? 127 : zp(rng);
+    };
+    const int zp0 = zero_point(), zp1 = zero_point();
+    t.zero_points(zp0, zp1);
+    t.output_zero_point(pick(rng) < 2 ? -128 : zp(rng));
+    const double s0 = std::ldexp(mant(rng), base_exp(rng));
+    const double s1 = pick(rng) == 0 ? s0 : s0 * std::ldexp(mant(rng), ratio_exp(rng));
+    double out = 0;
+    if (op == OpKind::kAdd)
+      out = std::max(s0, s1) * std::ldexp(mant(rng), out_exp(rng));
+    else  // real multiplier s0 * s1 / out: left shifts one layer in five, else right shifts
+      out = s0 * s1 / (pick(rng) < 2 ? std::ldexp(mant(rng), out_exp(rng) + 1) : std::ldexp(mant(rng), mul_exp(rng)));
+    t.scales(static_cast<float>(s0), static_cast<float>(s1), static_cast<float>(out));
+    const int operand = pick(rng) % 2, kind = pick(rng);
+    if (kind == 0) t.operand_shape(operand, {1});
+    if (kind == 1) t.constant_operand(operand);
+    t.activation(pick(rng) < 2 ? ActivationKind::kRelu6 : pick(rng) == 0 ? ActivationKind::kRelu : ActivationKind::kNone);
+    t.seed(static_cast<std::uint64_t>(i) + 91).cases(1);
     SCOPED_TRACE(t.describe());
     variants += test_all_families(t, op);
     if (::testing::Test::HasFailure()) break;

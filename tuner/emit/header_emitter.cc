@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/registry.h"
 #include "kernels/variant.h"
 
 namespace pietune::tuner {
@@ -24,6 +25,9 @@ std::string params_text(const kernels::Variant& v) {
     text += fmt::format("{}{}={}", text.empty() ? "" : ",", p.name, kernels::to_string(p.value));
   return text;
 }
+
+// The layer's kernel takes a second input in a5 (kernels/registry.h).
+bool two_inputs(const kernels::Layer& layer) { return kernels::kernel_argument_inputs(layer).size() > 1; }
 
 }  // namespace
 
@@ -43,8 +47,12 @@ std::string emit_header(const EmitContext& c) {
   out += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   out += fmt::format("#define {}_LAYER_COUNT {}\n", macro, c.model.layers.size());
   out += fmt::format("#define {}_SCRATCH_BYTES {}\n\n", macro, c.kernels.scratch_bytes);
-  out += "/* Kernels: a2 = input (NHWC int8), a3 = output, a4 = the layer's call block. */\n";
-  out += fmt::format("typedef void (*{}_kernel_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block);\n\n",
+  out += "/* Kernels: a2 = input (NHWC int8), a3 = output, a4 = the layer's call block; layers with two\n"
+         " * activation inputs (ADD, MUL) also a5 = the second input (kernel2 in the table). */\n";
+  out += fmt::format("typedef void (*{}_kernel_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block);\n",
+                     prefix);
+  out += fmt::format("typedef void (*{}_kernel2_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block,\n"
+                     "                                const int8_t* input2);\n\n",
                      prefix);
   for (const LayerKernel& l : c.kernels.layers) {
     const VariantEstimate& e = *c.result.layers[static_cast<std::size_t>(l.layer_index)].chosen_estimate();
@@ -56,26 +64,29 @@ std::string emit_header(const EmitContext& c) {
     out += fmt::format("#define {}_L{}_VARIANT \"{}\"\n", macro, l.layer_index, l.variant);
     out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, std::llround(e.cost.cycles));
     if (l.owns_function)
-      out += fmt::format("void {}(const int8_t* input, int8_t* output, const uint32_t* call_block);\n", l.function);
+      out += fmt::format("void {}(const int8_t* input, int8_t* output, const uint32_t* call_block{});\n", l.function,
+                         two_inputs(layer) ? ", const int8_t* input2" : "");
     out += fmt::format("extern const uint32_t {}[];\n\n", l.call_block);
   }
   out += fmt::format(
       "typedef struct {{\n  int layer;\n  const char* op;\n  const char* family;   /* NULL: no kernel, use the "
-      "reference op */\n  const char* variant;\n  const char* params;\n  uint32_t predicted_cycles;\n  {}_kernel_fn "
-      "kernel;\n  const uint32_t* call_block;\n}} {};\n\n",
+      "reference op */\n  const char* variant;\n  const char* params;\n  uint32_t predicted_cycles;\n  {0}_kernel_fn "
+      "kernel;     /* one-input layers */\n  {0}_kernel2_fn kernel2;   /* two-input layers (ADD, MUL); the other is "
+      "NULL */\n  const uint32_t* call_block;\n}} {1};\n\n",
       prefix, type);
   std::string rows;
   for (std::size_t i = 0; i < c.model.layers.size(); ++i) {
     const kernels::Layer& layer = c.model.layers[i];
     const LayerKernel* lk = find_layer_kernel(c.kernels, layer.index);
     if (lk == nullptr) {
-      rows += fmt::format("    {{{}, \"{}\", NULL, NULL, NULL, 0, NULL, NULL}},\n", layer.index, layer.op_name);
+      rows += fmt::format("    {{{}, \"{}\", NULL, NULL, NULL, 0, NULL, NULL, NULL}},\n", layer.index, layer.op_name);
       continue;
     }
     const VariantEstimate& e = *c.result.layers[i].chosen_estimate();
-    rows += fmt::format("    {{{}, \"{}\", \"{}\", \"{}\", \"{}\", {}u, {}, {}}},\n", layer.index, layer.op_name,
+    const bool two = two_inputs(layer);
+    rows += fmt::format("    {{{}, \"{}\", \"{}\", \"{}\", \"{}\", {}u, {}, {}, {}}},\n", layer.index, layer.op_name,
                         e.variant.family, lk->variant, params_text(e.variant), std::llround(e.cost.cycles),
-                        lk->function, lk->call_block);
+                        two ? "NULL" : lk->function, two ? lk->function : "NULL", lk->call_block);
   }
   out += fmt::format("#ifdef __cplusplus\n}}  /* extern \"C\" */\ninline constexpr {} {}_layers[] = {{\n{}}};\n", type,
                      prefix, rows);

@@ -31,9 +31,14 @@ model::FastOptions fast_options(const kernels::Layer& layer, const kernels::Gene
                                 const Placement& placement) {
   model::FastOptions options;
   const auto bytes = [](std::int64_t n) { return static_cast<std::uint32_t>(n); };
-  options.args[0] = model::BufferPlacement{placement.activations, bytes(layer.input().size_bytes())};
+  options.args[0] = model::BufferPlacement{placement.activations,
+                                           bytes(layer.inputs.at(kernels::kernel_argument_inputs(layer).at(0)).size_bytes())};
   options.args[1] = model::BufferPlacement{placement.activations, bytes(layer.output().size_bytes())};
   options.args[2] = model::BufferPlacement{model::MemRegion::kSram, kernel.call_block_bytes()};
+  // A second activation input (ADD, MUL) arrives in a5, next to the first.
+  const std::vector<std::size_t> arguments = kernels::kernel_argument_inputs(layer);
+  if (arguments.size() > 1)
+    options.args[3] = model::BufferPlacement{placement.activations, bytes(layer.inputs[arguments[1]].size_bytes())};
   for (const kernels::ConstantBuffer& c : kernel.constants)
     options.indirect[2].push_back(model::BufferPlacement{placement.weights, bytes(static_cast<std::int64_t>(c.bytes.size()))});
   if (kernel.scratch_bytes > 0)

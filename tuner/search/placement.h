@@ -31,7 +31,7 @@ model::MemRegion parse_region(std::string_view text, std::string_view option, bo
 
 // Fast-mode options for `kernel` generated for `layer`: a2 = input and a3 = output in the
 // activations region, a4 = the call block (SRAM), and through it the constants in the weights
-// region and the scratch in SRAM.
+// region and the scratch in SRAM; a5 = the second input (ADD, MUL) in the activations region.
 model::FastOptions fast_options(const kernels::Layer& layer, const kernels::GeneratedKernel& kernel,
                                 const Placement& placement);
 

@@ -67,7 +67,9 @@ ModelCheck verify_model(const kernels::Model& model, const std::vector<std::opti
       const std::size_t k = position.at(layer.index);
       if (!kernels[k] || check.layers[k].fault) return std::nullopt;
       LayerCheck& lc = check.layers[k];
-      const kernels::KernelRun run = kernels::run_kernel(layer, *kernels[k], in[0].to_bytes());
+      std::vector<std::vector<std::uint8_t>> in_bytes;  // every input of the layer (ADD/MUL: two)
+      for (const ref::Tensor& t : in) in_bytes.push_back(t.to_bytes());
+      const kernels::KernelRun run = kernels::run_kernel(layer, *kernels[k], in_bytes);
       if (run.fault) {
         lc.fault = run.fault;
         return std::nullopt;
