@@ -66,7 +66,7 @@ struct FamilySpec {
   std::string_view summary;  // one line: the dataflow
   // The esp-nn-structured baseline of its op: reports compare the chosen variant against it.
   bool baseline = false;
-  std::span<const ParamSpec> params;  // in name order; every role but kTile exactly once
+  std::span<const ParamSpec> params;  // in name order; kUnroll, kInputPath, kEpilogue exactly once
   // Candidate values per parameter for one layer (same order as params, each a subset of the
   // domain); every combination is a candidate variant. Null: the whole domain.
   CandidatesFn candidates = nullptr;

@@ -23,7 +23,7 @@ std::string Variant::name() const {
   const FamilySpec* spec = find_family(family);
   PIETUNE_CHECK(spec) << "unknown family " << family;
   std::string tiles;
-  std::string unroll, path, epilogue;
+  std::string unroll, path, epilogue, layouts;
   for (const ParamSpec& ps : spec->params) {
     const ParamValue& v = param(ps.name);
     switch (ps.role) {
@@ -31,10 +31,11 @@ std::string Variant::name() const {
       case ParamRole::kUnroll: unroll = to_string(v); break;
       case ParamRole::kInputPath: path = to_string(v); break;
       case ParamRole::kEpilogue: epilogue = to_string(v); break;
+      case ParamRole::kLayout: layouts += "_" + to_string(v); break;
     }
   }
   PIETUNE_CHECK(!tiles.empty() && !unroll.empty() && !path.empty() && !epilogue.empty()) << family;
-  return fmt::format("{}_{}_u{}__pie_{}_{}", spec->prefix, tiles, unroll, path, epilogue);
+  return fmt::format("{}_{}_u{}__pie_{}{}_{}", spec->prefix, tiles, unroll, path, layouts, epilogue);
 }
 
 std::string Variant::symbol() const { return "pietune_" + name(); }

@@ -2,8 +2,9 @@
 // form, and Rejection, the value a legality rule returns when a variant does not fit a layer.
 //
 // Names are built from the parameters, never the reverse (STYLE §3):
-//   <op>_qs8_<dataflow>_<tiles>_u<unroll>__pie_<inputpath>_<epilogue>
+//   <op>_qs8_<dataflow>_<tiles>_u<unroll>__pie_<inputpath>[_<layout>...]_<epilogue>
 //   conv_qs8_accx_1p1c_u2__pie_unaligned_rqscalar
+//   conv_qs8_qacc_1p16c_u1__pie_bcast_hwio_rqscalar   (a family with a weight-layout parameter)
 // <op>_qs8_<dataflow> is the family's prefix (registry.h), <tiles> the tile parameters in order,
 // each as <value><suffix> ("1p1c": one pixel, one output channel per dot product). The name is the
 // costdb key, the assembly symbol (prefixed "pietune_") and the test name. parse_variant_name
@@ -32,6 +33,7 @@ enum class ParamRole : std::uint8_t {
   kUnroll,     // the integer after "_u"
   kInputPath,  // the word after "__pie_"
   kEpilogue,   // the last word
+  kLayout,     // a word between the input path and the epilogue (a data layout); optional
 };
 
 // A parameter value: an integer (tiles, unroll) or a word (input path, epilogue).

@@ -40,6 +40,7 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, 
               kSlotOx = 6, kSlotZp = 7, kSlotVectors = 8;
 
 bool uses_srcmb(const Variant& variant) { return variant.word("epilogue") == "srcmb"; }
+bool hwio_weights(const Variant& variant) { return variant.word("weights") == "hwio"; }
 
 // The accumulator corrections: bias folded with Σ(all taps) w * (-input_zp).
 std::vector<std::int32_t> folded_corrections(const Layer& layer, const ConvGeometry& g, std::int32_t zp) {
@@ -67,6 +68,10 @@ std::optional<Rejection> conv_qacc_legal(const Layer& layer, const Variant& vari
   const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
   if (auto r = check_shift_range(qz)) return r;
   const ConvGeometry g = conv_geometry(layer);
+  if (hwio_weights(variant) && g.out_c % 16 != 0)
+    return Rejection{"hwio_channels", fmt::format("{} output channels: hwio rows of Cout bytes need a multiple of 16 "
+                                                  "for aligned 16-byte loads (blk16 pads the last group)",
+                                                  g.out_c)};
   const std::int64_t terms = g.taps() * g.in_c;
   const bool have_data = layer.weights->data != nullptr;
   const std::vector<std::int8_t> w = have_data ? weights_int8(layer) : std::vector<std::int8_t>{};
@@ -97,14 +102,20 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
+  const bool hwio = hwio_weights(variant);
   ConstantBuffer weights{"weights", {}};
-  for (int grp = 0; grp < groups; ++grp)
+  if (hwio) {
     for (std::int64_t t = 0; t < terms; ++t)
-      for (int lane = 0; lane < 16; ++lane) {
-        const int c = grp * 16 + lane;
-        const std::int8_t v = c < g.out_c ? w[static_cast<std::size_t>(c * terms + t)] : 0;
-        weights.bytes.push_back(static_cast<std::uint8_t>(v));
-      }
+      for (int c = 0; c < g.out_c; ++c) weights.bytes.push_back(static_cast<std::uint8_t>(w[static_cast<std::size_t>(c * terms + t)]));
+  } else {
+    for (int grp = 0; grp < groups; ++grp)
+      for (std::int64_t t = 0; t < terms; ++t)
+        for (int lane = 0; lane < 16; ++lane) {
+          const int c = grp * 16 + lane;
+          const std::int8_t v = c < g.out_c ? w[static_cast<std::size_t>(c * terms + t)] : 0;
+          weights.bytes.push_back(static_cast<std::uint8_t>(v));
+        }
+  }
   const std::vector<std::int32_t> corrections = folded_corrections(layer, g, zp);
   k.constants.push_back(std::move(weights));
   if (srcmb) {
@@ -137,16 +148,22 @@ GeneratedKernel conv_qacc_generate(const Layer& layer, const Variant& variant) {
       codegen::emit_load_qacc_image(b, 6);
     else
       b.emit(Opcode::kEeZeroQacc, {});
+    if (hwio) codegen::load_const(b, 8, g.out_c);  // the weight row stride
     for (int ky = 0; ky < g.kernel_h; ++ky) {
       for (int kx0 = 0; kx0 < g.kernel_w; kx0 += taps_per_segment) {
         codegen::add_const(b, 9, 7, ky * g.dilation_h * l.row_bytes + kx0 * g.dilation_w * g.in_c, 4);
         codegen::inner_loop(b, 10, std::int64_t{taps_per_segment} * g.in_c, [&] {
           b.emit(Opcode::kEeVldbc8Ip, {q(0), a(9), imm(1)});
-          b.emit(Opcode::kEeVld128Ip, {q(1), a(5), imm(16)});
+          if (hwio)
+            b.emit(Opcode::kEeVld128Xp, {q(1), a(5), a(8)});
+          else
+            b.emit(Opcode::kEeVld128Ip, {q(1), a(5), imm(16)});
           b.emit(Opcode::kEeVmulasS8Qacc, {q(1), q(0)});
         });
       }
     }
+    // hwio: back from the end of the array to the next group's first 16 bytes.
+    if (hwio) codegen::add_const(b, 5, 5, static_cast<std::int32_t>(16 - terms * g.out_c), 8);
     if (srcmb) {
       codegen::load_slot(b, 12, kSlotVectors);
       codegen::emit_srcmb_epilogue(b, qz, 12, 13, 14);

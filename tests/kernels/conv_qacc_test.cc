@@ -13,7 +13,7 @@ using testing::WeightMode;
 
 const FamilySpec& family() { return *find_family("conv_qacc"); }
 const Variant& variant() {
-  static const Variant v = *parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_rqscalar");
+  static const Variant v = *parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_blk16_rqscalar");
   return v;
 }
 
@@ -42,8 +42,23 @@ TEST(ConvQacc, LaneRangeRule) {
       << r->reason;
 }
 
+// The hwio weight layout: the same results from rows of Cout bytes read with a stride.
+TEST(ConvQacc, HwioWeights) {
+  const Variant hwio = *parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_hwio_rqscalar");
+  for (int oc : {16, 32, 48})
+    ConvTester().in_channels(3).out_channels(oc).kernel(3, 3).stride(oc / 16).seed(oc).test(hwio);
+  ConvTester().in_channels(2).out_channels(32).dilation(2).input_size(6, 7).input_zero_point(-128).seed(5).test(hwio);
+  ConvTester().in_channels(3).out_channels(16).power_of_two_scales(true).multiplier_exponents(-4, -4).kernel(2, 2)
+      .seed(6).test(*parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_hwio_srcmb"));
+  const std::optional<Rejection> r = family().legal(ConvTester().in_channels(3).out_channels(20).layer(), hwio);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->rule, "hwio_channels");
+  EXPECT_EQ(r->reason, "20 output channels: hwio rows of Cout bytes need a multiple of 16 for aligned 16-byte loads "
+                       "(blk16 pads the last group)");
+}
+
 const Variant& srcmb() {
-  static const Variant v = *parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_srcmb");
+  static const Variant v = *parse_variant_name("conv_qs8_qacc_1p16c_u1__pie_bcast_blk16_srcmb");
   return v;
 }
 

@@ -39,6 +39,15 @@ TEST(Variant, NameIsBuiltFromTheParameters) {
                    {"epilogue", word_value("rqscalar")}}};
   EXPECT_EQ(v.name(), "conv_qs8_accx_1p1c_u2__pie_unaligned_rqscalar");
   EXPECT_EQ(v.symbol(), "pietune_conv_qs8_accx_1p1c_u2__pie_unaligned_rqscalar");
+  // A layout parameter is a word between the input path and the epilogue.
+  const Variant hwio{"conv_qacc",
+                     {{"pixels", number_value(1)},
+                      {"channels", number_value(16)},
+                      {"unroll", number_value(1)},
+                      {"inputpath", word_value("bcast")},
+                      {"weights", word_value("hwio")},
+                      {"epilogue", word_value("srcmb")}}};
+  EXPECT_EQ(hwio.name(), "conv_qs8_qacc_1p16c_u1__pie_bcast_hwio_srcmb");
 }
 
 TEST(Variant, EveryNameOfEveryFamilyRoundTrips) {
@@ -63,14 +72,14 @@ TEST(Variant, RegistryRowsAreWellFormed) {
     EXPECT_TRUE(names.insert(family.name).second) << family.name;
     EXPECT_NE(family.legal, nullptr);
     EXPECT_NE(family.generate, nullptr);
-    int roles[4] = {0, 0, 0, 0};
+    int roles[5] = {0, 0, 0, 0, 0};  // tile, unroll, input path, epilogue, layout
     for (const ParamSpec& p : family.params) {
       ++roles[static_cast<int>(p.role)];
       EXPECT_FALSE(p.domain.empty()) << family.name << "." << p.name;
       EXPECT_FALSE(p.meaning.empty()) << family.name << "." << p.name;
     }
     EXPECT_GE(roles[0], 1) << family.name;
-    for (int r = 1; r < 4; ++r) EXPECT_EQ(roles[r], 1) << family.name;
+    for (int r = 1; r < 4; ++r) EXPECT_EQ(roles[r], 1) << family.name;  // layouts are optional
     EXPECT_EQ(find_family(family.name), &family);
   }
   EXPECT_EQ(find_family("nope"), nullptr);
