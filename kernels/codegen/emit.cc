@@ -101,4 +101,19 @@ void inner_loop(FunctionBuilder& b, int count, std::int64_t trips, const std::fu
   b.zero_overhead_loop(Opcode::kLoopgtz, a(count), trips, body);
 }
 
+void emit_output_pixel_loops(FunctionBuilder& b, const OutputPixelLoops& loops, const std::function<void()>& pixel) {
+  constexpr int kWindow = 7, kTmp = 8;
+  store_slot(b, kWindow, loops.row_slot);
+  slot_loop(b, loops.oy_slot, loops.out_h, kTmp, [&] {
+    load_slot(b, kWindow, loops.row_slot);
+    slot_loop(b, loops.ox_slot, loops.out_w, kTmp, [&] {
+      pixel();
+      add_const(b, kWindow, kWindow, static_cast<std::int32_t>(loops.col_step), kTmp);
+    });
+    load_slot(b, kWindow, loops.row_slot);
+    add_const(b, kWindow, kWindow, static_cast<std::int32_t>(loops.row_step), kTmp);
+    store_slot(b, kWindow, loops.row_slot);
+  });
+}
+
 }  // namespace pietune::kernels::codegen

@@ -41,6 +41,17 @@ void store_slot(FunctionBuilder& b, int reg, int slot);
 void slot_loop(FunctionBuilder& b, int slot, std::int64_t trips, int tmp, const std::function<void()>& body);
 // Runs body `trips` times with the counter in register `counter` (the body must keep it).
 void reg_loop(FunctionBuilder& b, int counter, std::int64_t trips, const std::function<void()>& body);
+// The output-pixel nest of the spatial families: with a7 = the input address of output pixel
+// (0, 0)'s window (a batch's first), runs `pixel` for every output pixel, row by row, with a7 at
+// its window; a7 advances by col_step per pixel and the row start (kept in frame slot row_slot) by
+// row_step per row. Counters in frame slots oy_slot and ox_slot; a8 is clobbered between pixels.
+struct OutputPixelLoops {
+  int row_slot = 0, oy_slot = 0, ox_slot = 0;
+  std::int64_t out_h = 1, out_w = 1;
+  std::int64_t col_step = 0, row_step = 0;
+};
+void emit_output_pixel_loops(FunctionBuilder& b, const OutputPixelLoops& loops, const std::function<void()>& pixel);
+
 // Innermost loop: LOOPGTZ over `count` (loaded with trips) unless trips == 1. The body must not
 // contain another loop and must fit the 256-byte loop reach.
 void inner_loop(FunctionBuilder& b, int count, std::int64_t trips, const std::function<void()>& body);

@@ -161,32 +161,27 @@ GeneratedKernel conv_accx_generate(const Layer& layer, const Variant& variant) {
       b.emit(Opcode::kMov, {a(7), a(2)});
       codegen::add_const(b, 2, 2, g.in_h * g.in_w * g.in_c, 8);
     }
-    codegen::store_slot(b, 7, kSlotRow);
-    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::slot_loop(b, kSlotOx, g.out_w, 8, [&] {
-        codegen::load_slot(b, 5, kSlotWeights);
-        codegen::load_slot(b, 6, kSlotTable);
-        codegen::reg_loop(b, 11, g.out_c, [&] {
-          b.emit(Opcode::kEeZeroAccx, {});
-          for (int ky = 0; ky < g.kernel_h; ++ky) {
-            for (int kx0 = 0; kx0 < g.kernel_w; kx0 += l.taps_per_segment) {
-              const std::int32_t offset = ky * g.dilation_h * l.row_bytes + kx0 * g.dilation_w * l.pixel_stride;
-              codegen::add_const(b, dot.src, 7, offset, 8);
-              codegen::emit_accx_dot(b, dot, l.chunks, path == Path::kUnaligned, unroll);
-            }
+    const codegen::OutputPixelLoops pixels{.row_slot = kSlotRow, .oy_slot = kSlotOy, .ox_slot = kSlotOx,
+                                            .out_h = g.out_h, .out_w = g.out_w,
+                                            .col_step = pixel_step, .row_step = row_step};
+    codegen::emit_output_pixel_loops(b, pixels, [&] {
+      codegen::load_slot(b, 5, kSlotWeights);
+      codegen::load_slot(b, 6, kSlotTable);
+      codegen::reg_loop(b, 11, g.out_c, [&] {
+        b.emit(Opcode::kEeZeroAccx, {});
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          for (int kx0 = 0; kx0 < g.kernel_w; kx0 += l.taps_per_segment) {
+            const std::int32_t offset = ky * g.dilation_h * l.row_bytes + kx0 * g.dilation_w * l.pixel_stride;
+            codegen::add_const(b, dot.src, 7, offset, 8);
+            codegen::emit_accx_dot(b, dot, l.chunks, path == Path::kUnaligned, unroll);
           }
-          b.emit(Opcode::kRurAccx0, {a(rq.acc)});
-          codegen::emit_requant_scalar(b, rq, 0, q);
-          b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(0)});
-          b.emit(Opcode::kAddi, {a(3), a(3), imm(1)});
-          b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRequantEntryBytes)});
-        });
-        codegen::add_const(b, 7, 7, pixel_step, 8);
+        }
+        b.emit(Opcode::kRurAccx0, {a(rq.acc)});
+        codegen::emit_requant_scalar(b, rq, 0, q);
+        b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(0)});
+        b.emit(Opcode::kAddi, {a(3), a(3), imm(1)});
+        b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRequantEntryBytes)});
       });
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::add_const(b, 7, 7, row_step, 8);
-      codegen::store_slot(b, 7, kSlotRow);
     });
   });
   codegen::emit_epilogue(b);

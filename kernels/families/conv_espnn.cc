@@ -113,32 +113,27 @@ GeneratedKernel conv_espnn_generate(const Layer& layer, const Variant& variant) 
       b.emit(Opcode::kMov, {a(7), a(2)});
       codegen::add_const(b, 2, 2, g.in_h * g.in_w * g.in_c, 8);
     }
-    codegen::store_slot(b, 7, kSlotRow);
-    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::slot_loop(b, kSlotOx, g.out_w, 8, [&] {
-        codegen::load_slot(b, 5, kSlotWeights);
-        codegen::load_slot(b, 6, kSlotTable);
-        codegen::reg_loop(b, 11, g.out_c, [&] {
-          b.emit(Opcode::kMovi, {a(rq.acc), imm(0)});
-          for (int ky = 0; ky < g.kernel_h; ++ky) {
-            b.emit(Opcode::kEeZeroAccx, {});
-            codegen::add_const(b, dot.src, 7, ky * l.row_bytes, 8);
-            codegen::emit_accx_dot(b, dot, l.chunks, true, std::min(2, l.chunks));
-            b.emit(Opcode::kMovi, {a(rq.t1), imm(0)});
-            b.emit(Opcode::kEeSrsAccx, {a(rq.t0), a(rq.t1), imm(0)});
-            b.emit(Opcode::kAdd, {a(rq.acc), a(rq.acc), a(rq.t0)});
-          }
-          codegen::emit_requant_scalar(b, rq, 0, q);
-          b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(0)});
-          b.emit(Opcode::kAddi, {a(3), a(3), imm(1)});
-          b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRequantEntryBytes)});
-        });
-        codegen::add_const(b, 7, 7, g.stride_w * g.in_c, 8);
+    const codegen::OutputPixelLoops pixels{.row_slot = kSlotRow, .oy_slot = kSlotOy, .ox_slot = kSlotOx,
+                                            .out_h = g.out_h, .out_w = g.out_w,
+                                            .col_step = g.stride_w * g.in_c, .row_step = g.stride_h * l.row_bytes};
+    codegen::emit_output_pixel_loops(b, pixels, [&] {
+      codegen::load_slot(b, 5, kSlotWeights);
+      codegen::load_slot(b, 6, kSlotTable);
+      codegen::reg_loop(b, 11, g.out_c, [&] {
+        b.emit(Opcode::kMovi, {a(rq.acc), imm(0)});
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          b.emit(Opcode::kEeZeroAccx, {});
+          codegen::add_const(b, dot.src, 7, ky * l.row_bytes, 8);
+          codegen::emit_accx_dot(b, dot, l.chunks, true, std::min(2, l.chunks));
+          b.emit(Opcode::kMovi, {a(rq.t1), imm(0)});
+          b.emit(Opcode::kEeSrsAccx, {a(rq.t0), a(rq.t1), imm(0)});
+          b.emit(Opcode::kAdd, {a(rq.acc), a(rq.acc), a(rq.t0)});
+        }
+        codegen::emit_requant_scalar(b, rq, 0, q);
+        b.emit(Opcode::kS8i, {a(rq.acc), a(3), imm(0)});
+        b.emit(Opcode::kAddi, {a(3), a(3), imm(1)});
+        b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRequantEntryBytes)});
       });
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::add_const(b, 7, 7, g.stride_h * l.row_bytes, 8);
-      codegen::store_slot(b, 7, kSlotRow);
     });
   });
   codegen::emit_epilogue(b);

@@ -205,22 +205,17 @@ GeneratedKernel im2col_generate(const Layer& layer, const Variant& variant) {
       b.emit(Opcode::kMov, {a(7), a(2)});
       codegen::add_const(b, 2, 2, g.in_h * g.in_w * g.in_c, 8);
     }
-    codegen::store_slot(b, 7, kSlotRow);
-    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::slot_loop(b, kSlotOx, g.out_w, 8, [&] {
-        emit_window_copy(b, g, l);
-        codegen::load_slot(b, 5, kSlotWeights);
-        codegen::load_slot(b, 6, kSlotTable);
-        if (dot_loops)
-          codegen::reg_loop(b, 11, g.out_c, channel_body);
-        else
-          codegen::inner_loop(b, 11, g.out_c, channel_body);
-        codegen::add_const(b, 7, 7, g.stride_w * g.in_c, 8);
-      });
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::add_const(b, 7, 7, g.stride_h * l.row_bytes, 8);
-      codegen::store_slot(b, 7, kSlotRow);
+    const codegen::OutputPixelLoops pixels{.row_slot = kSlotRow, .oy_slot = kSlotOy, .ox_slot = kSlotOx,
+                                            .out_h = g.out_h, .out_w = g.out_w,
+                                            .col_step = g.stride_w * g.in_c, .row_step = g.stride_h * l.row_bytes};
+    codegen::emit_output_pixel_loops(b, pixels, [&] {
+      emit_window_copy(b, g, l);
+      codegen::load_slot(b, 5, kSlotWeights);
+      codegen::load_slot(b, 6, kSlotTable);
+      if (dot_loops)
+        codegen::reg_loop(b, 11, g.out_c, channel_body);
+      else
+        codegen::inner_loop(b, 11, g.out_c, channel_body);
     });
   });
   codegen::emit_epilogue(b);

@@ -176,20 +176,16 @@ GeneratedKernel dwconv_espnn_generate(const Layer& layer, const Variant& variant
       codegen::add_const(b, 2, 2, g.in_h * g.in_w * g.in_c, 8);
     }
     codegen::load_const(b, kRowStep, row_step);  // a10: the staging copy uses it as a counter
-    codegen::store_slot(b, 7, kSlotRow);
-    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::slot_loop(b, kSlotOx, g.out_w, 8, [&] {
-        codegen::load_slot(b, 5, kSlotWeights);
-        codegen::load_slot(b, 6, kSlotTable);
-        b.emit(Opcode::kMov, {a(8), a(7)});
-        if (g.out_c / 16 > 0) codegen::reg_loop(b, 11, g.out_c / 16, [&] { group_body(16); });
-        if (g.out_c % 16 > 0) group_body(g.out_c % 16);
-        codegen::add_const(b, 7, 7, g.stride_w * l.pixel_stride, 8);
-      });
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::add_const(b, 7, 7, g.stride_h * l.row_bytes, 8);
-      codegen::store_slot(b, 7, kSlotRow);
+    const codegen::OutputPixelLoops pixels{.row_slot = kSlotRow, .oy_slot = kSlotOy, .ox_slot = kSlotOx,
+                                            .out_h = g.out_h, .out_w = g.out_w,
+                                            .col_step = g.stride_w * l.pixel_stride,
+                                            .row_step = g.stride_h * l.row_bytes};
+    codegen::emit_output_pixel_loops(b, pixels, [&] {
+      codegen::load_slot(b, 5, kSlotWeights);
+      codegen::load_slot(b, 6, kSlotTable);
+      b.emit(Opcode::kMov, {a(8), a(7)});
+      if (g.out_c / 16 > 0) codegen::reg_loop(b, 11, g.out_c / 16, [&] { group_body(16); });
+      if (g.out_c % 16 > 0) group_body(g.out_c % 16);
     });
   });
   codegen::emit_epilogue(b);

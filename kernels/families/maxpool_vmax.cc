@@ -150,18 +150,14 @@ GeneratedKernel maxpool_vmax_generate(const Layer& layer, const Variant& variant
     codegen::load_slot(b, 5, kSlotBounds);
     b.emit(Opcode::kEeVld128Ip, {q(6), a(5), imm(16)});
     b.emit(Opcode::kEeVld128Ip, {q(7), a(5), imm(0)});
-    codegen::store_slot(b, 7, kSlotRow);
-    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::slot_loop(b, kSlotOx, g.out_w, 8, [&] {
-        b.emit(Opcode::kMov, {a(8), a(7)});
-        if (g.in_c / 16 > 0) codegen::reg_loop(b, 11, g.in_c / 16, [&] { group_body(16); });
-        if (g.in_c % 16 > 0) group_body(g.in_c % 16);
-        codegen::add_const(b, 7, 7, g.stride_w * l.pixel_stride, 8);
-      });
-      codegen::load_slot(b, 7, kSlotRow);
-      codegen::add_const(b, 7, 7, g.stride_h * l.row_bytes, 8);
-      codegen::store_slot(b, 7, kSlotRow);
+    const codegen::OutputPixelLoops pixels{.row_slot = kSlotRow, .oy_slot = kSlotOy, .ox_slot = kSlotOx,
+                                            .out_h = g.out_h, .out_w = g.out_w,
+                                            .col_step = g.stride_w * l.pixel_stride,
+                                            .row_step = g.stride_h * l.row_bytes};
+    codegen::emit_output_pixel_loops(b, pixels, [&] {
+      b.emit(Opcode::kMov, {a(8), a(7)});
+      if (g.in_c / 16 > 0) codegen::reg_loop(b, 11, g.in_c / 16, [&] { group_body(16); });
+      if (g.in_c % 16 > 0) group_body(g.in_c % 16);
     });
   });
   codegen::emit_epilogue(b);
