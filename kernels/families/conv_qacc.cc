@@ -78,11 +78,15 @@ std::optional<Rejection> conv_qacc_legal(const Layer& layer, const Variant& vari
   const auto weight = [&](int c, std::int64_t t) { return int{w[static_cast<std::size_t>(c * terms + t)]}; };
   if (auto r = check_qacc_lane_range(g.out_c, terms, "products", weight, have_data)) return r;
   if (uses_srcmb(variant)) {
-    // Without constant data the bias is taken as 0 and |w| as 127.
-    const std::vector<std::int32_t> corrections =
-        have_data ? folded_corrections(layer, g, -qz.input_offset) : std::vector<std::int32_t>(g.out_c, 0);
-    std::vector<codegen::LaneSpan> spans = qacc_partial_spans(g.out_c, terms, weight, have_data);
-    if (auto r = codegen::srcmb_problem(qz, corrections, spans)) return r;
+    // The preload (bias folded with the offsets) must fit the 20-bit lanes: only data can tell, so
+    // without it only the scale rules are checked before the rejection.
+    if (!have_data) {
+      const std::vector<std::int32_t> zero(static_cast<std::size_t>(g.out_c), 0);
+      if (auto r = codegen::srcmb_problem(qz, zero, std::vector<codegen::LaneSpan>(zero.size()))) return r;
+      return Rejection{"srcmb_lane_range", "no constant data: the preloaded bias cannot be bounded"};
+    }
+    const std::vector<codegen::LaneSpan> spans = qacc_partial_spans(g.out_c, terms, weight, have_data);
+    if (auto r = codegen::srcmb_problem(qz, folded_corrections(layer, g, -qz.input_offset), spans)) return r;
   }
   const Layout l = layout_of(g);
   if (l.staged) return check_scratch(l.stage.bytes(), "the bordered input copy");

@@ -138,9 +138,10 @@ std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& var
                      fmt::format("{} input channels, depth multiplier {}: the vector widening takes whole 16-byte "
                                  "pixels of a multiplier-1 layer",
                                  g.in_c, layer.options.depth_multiplier)};
-  // Without constant data the bias is taken as 0 and |w| as 128.
+  // Without constant data |w| = 128 and |bias| < 2^24 are assumed.
   if (vector_epilogue(variant))
-    if (auto r = codegen::rqvec_problem(qz, layer.weights->data ? max_abs_accumulator(layer, g) : 255 * 128 * g.taps()))
+    if (auto r = codegen::rqvec_problem(qz, layer.weights->data ? max_abs_accumulator(layer, g)
+                                                                : 255 * 128 * g.taps() + (std::int64_t{1} << 24)))
       return r;
   // Every partial sum of a lane is at most 255 * Σ|w| in magnitude (staged values in -255..255).
   constexpr std::int64_t kLaneMax = (std::int64_t{1} << 39) - 1;

@@ -70,8 +70,8 @@ std::optional<Rejection> fc_qacc_legal(const Layer& layer, const Variant& varian
     if (bound > (std::int64_t{1} << 31) - 1)
       return Rejection{"acc_range", fmt::format("depth {} can reach {} per unit, beyond int32", s.depth, bound)};
     if (!vector_epilogue(variant)) return std::nullopt;
-    // Without constant data the bias is taken as 0.
-    std::int64_t max_bias = 0;
+    // Without constant data |bias| < 2^24 is assumed.
+    std::int64_t max_bias = layer.bias && !layer.bias->data ? std::int64_t{1} << 24 : 0;
     if (layer.bias && layer.bias->data)
       for (std::int32_t v : bias_int32(layer, s.units)) max_bias = std::max(max_bias, std::abs(std::int64_t{v}));
     return codegen::rqvec_problem(qz, bound + max_bias);

@@ -98,6 +98,14 @@ TEST(ConvQaccSrcmb, Rejections) {
   const Rejection range = rejection(ConvTester().in_channels(8).out_channels(4).kernel(4, 4).power_of_two_scales(true)
                                         .multiplier_exponents(-4, -4).weights(WeightMode::kExtreme).seed(4));
   EXPECT_EQ(range.rule, "qacc_lane_range");
+  // Without constant data (a JSON layer) the preload cannot be bounded.
+  Layer no_data = ConvTester().in_channels(3).out_channels(4).power_of_two_scales(true).multiplier_exponents(-4, -4)
+                      .seed(5).layer();
+  no_data.weights->data.reset();
+  no_data.bias->data.reset();
+  const std::optional<Rejection> r = family().legal(no_data, srcmb());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->reason, "no constant data: the preloaded bias cannot be bounded");
 }
 
 }  // namespace
