@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -77,9 +76,8 @@ std::string describe(const std::vector<ref::Tensor>& tensors) {
 }
 
 int run_run(const RunOptions& options) {
-  const std::optional<std::uint64_t> random_seed =
-      options.random_input->count() > 0 ? std::optional<std::uint64_t>(options.seed) : std::nullopt;
-  if (options.input.empty() == !random_seed.has_value()) {
+  const bool random_input = options.random_input->count() > 0;
+  if (options.input.empty() == !random_input) {
     throw InputError("run: give exactly one of --input IN.bin and --random-input SEED");
   }
   const kernels::Model model = load_model(options.model);
@@ -89,7 +87,7 @@ int run_run(const RunOptions& options) {
   try {
     ref::check_model_supported(model);
     const std::vector<kernels::TensorDesc> descs = ref::model_inputs(model);
-    inputs = random_seed ? ref::random_inputs(*random_seed, descs) : inputs_from_file(options.input, descs);
+    inputs = random_input ? ref::random_inputs(options.seed, descs) : inputs_from_file(options.input, descs);
   } catch (const InputError& e) {
     const std::string message = e.what();
     // Errors about IN.bin already start with its path.
@@ -118,7 +116,7 @@ int run_run(const RunOptions& options) {
   out.flush();
   if (!out) throw InputError(options.output + ": cannot write output file");
 
-  const std::string source = random_seed ? fmt::format("random seed {}", random_seed.value_or(0)) : options.input;
+  const std::string source = random_input ? fmt::format("random seed {}", options.seed) : options.input;
   std::printf("%s\n", fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)",
                                   model.name, model.layers.size(), ref::to_string(rounding), describe(inputs),
                                   source, describe(outputs), options.output, written)
