@@ -20,8 +20,8 @@
 // different shifts are served in slots: each slot restores h from a saved image, finishes with its
 // shift and keeps its lanes (a lane mask, EE.ANDQ / EE.ORQ). A group of 8 runs `slots` slots, the
 // most distinct shifts among the groups of the layer. EE.VUNZIP.8 packs the 8 results into bytes.
-// About 40 + 20 x slots instructions for 8 outputs, against about 30 per output for the scalar
-// epilogue.
+// 60 instructions for 8 outputs with one slot, 22 more per further slot (its image restore
+// included) and 5 to save h once, against about 30 per output for the scalar epilogue.
 // Preconditions (rqvec_problem): right shifts of at most 22 (the rounding term must be a product
 // of two int16), no left shift, every M below 2^31 - 2^15, |x| < 2^31.
 #pragma once

@@ -86,7 +86,7 @@ GeneratedKernel conv_espnn_generate(const Layer& layer, const Variant& variant) 
         weights.bytes.push_back(static_cast<std::uint8_t>(v));
         sum += static_cast<std::uint32_t>(static_cast<std::int32_t>(v));
       }
-    corrections[oc] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[oc]) - static_cast<std::uint32_t>(zp) * sum);
+    corrections[oc] = fold_input_offset(bias[oc], sum, zp);
   }
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, q)});

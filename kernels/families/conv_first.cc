@@ -82,7 +82,7 @@ std::vector<std::int32_t> corrections_of(const ConvGeometry& g, const std::vecto
     std::uint32_t sum = 0;
     for (std::size_t j = 0; j < window; ++j)
       sum += static_cast<std::uint32_t>(static_cast<std::int32_t>(w[oc * window + j]));
-    out[oc] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[oc]) - static_cast<std::uint32_t>(zp) * sum);
+    out[oc] = fold_input_offset(bias[oc], sum, zp);
   }
   return out;
 }

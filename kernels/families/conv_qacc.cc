@@ -51,7 +51,7 @@ std::vector<std::int32_t> folded_corrections(const Layer& layer, const ConvGeome
   for (int c = 0; c < g.out_c; ++c) {
     std::uint32_t sum = 0;
     for (std::int64_t t = 0; t < terms; ++t) sum += static_cast<std::uint32_t>(std::int32_t{w[static_cast<std::size_t>(c * terms + t)]});
-    corrections[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[c]) - static_cast<std::uint32_t>(zp) * sum);
+    corrections[c] = fold_input_offset(bias[c], sum, zp);
   }
   return corrections;
 }

@@ -113,7 +113,7 @@ GeneratedKernel dwconv_espnn_generate(const Layer& layer, const Variant& variant
       }
   std::vector<std::int32_t> corrections(static_cast<std::size_t>(g.out_c));
   for (int c = 0; c < g.out_c; ++c)
-    corrections[c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[c]) - static_cast<std::uint32_t>(zp) * sums[c]);
+    corrections[c] = fold_input_offset(bias[c], sums[c], zp);
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, qz)});
   k.scratch_bytes = static_cast<std::uint32_t>(scratch_bytes_of(l));

@@ -50,6 +50,17 @@ FcShape fc_shape(const Layer& layer) {
   return s;
 }
 
+std::optional<Rejection> check_fc_common(const Layer& layer) {
+  if (auto r = check_types(layer)) return r;
+  if (layer.weights->shape.size() != 2)
+    return Rejection{"types", fmt::format("weights of rank {}: the kernel takes [units, depth]", layer.weights->shape.size())};
+  const reference::ChannelQuantization q = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
+  if (q.weights_offset != 0)
+    return Rejection{"weights_zero_point",
+                     fmt::format("weights zero point {}: the kernel folds only the input offset", -q.weights_offset)};
+  return check_shift_range(q);
+}
+
 std::optional<Rejection> check_types(const Layer& layer) {
   const auto bad = [](const char* role, ElementType type, const char* want) {
     return Rejection{"types", fmt::format("{} type {}: the kernels take {}", role, to_string(type), want)};

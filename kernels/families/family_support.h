@@ -39,6 +39,10 @@ struct FcShape {
 
 FcShape fc_shape(const Layer& layer);
 
+// The rules every FULLY_CONNECTED family shares: types, weights of rank 2 ([units, depth]),
+// weights_zero_point (only the input offset is folded), shift_range.
+std::optional<Rejection> check_fc_common(const Layer& layer);
+
 // Rule "types": int8 input, output and weights, int32 bias (or none), weights present.
 std::optional<Rejection> check_types(const Layer& layer);
 // Rule "shift_range": every multiplier shift inside the scalar epilogue's -31..31.
@@ -48,6 +52,12 @@ std::optional<Rejection> check_shift_range(const reference::ChannelQuantization&
 // (InputError "...: weights: no constant data" when absent).
 std::vector<std::int8_t> weights_int8(const Layer& layer);
 std::vector<std::int32_t> bias_int32(const Layer& layer, std::int64_t channels);
+
+// The accumulator correction of a kernel that multiplies raw input values: bias - zp * Σw, in
+// wrapping 32-bit arithmetic as TFLM's int32 accumulator (Σw over the channel's weights).
+inline std::int32_t fold_input_offset(std::int32_t bias, std::uint32_t weight_sum, std::int32_t zp) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(bias) - static_cast<std::uint32_t>(zp) * weight_sum);
+}
 
 // Appends the little-endian bytes of an int32.
 void append_int32(std::vector<std::uint8_t>& out, std::int32_t value);

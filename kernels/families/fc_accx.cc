@@ -23,14 +23,7 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotBatch = 3
 
 std::optional<Rejection> fc_accx_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kFullyConnected) << to_string(layer.op);
-  if (auto r = check_types(layer)) return r;
-  if (layer.weights->shape.size() != 2)
-    return Rejection{"types", fmt::format("weights of rank {}: the kernel takes [units, depth]", layer.weights->shape.size())};
-  const reference::ChannelQuantization q = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
-  if (q.weights_offset != 0)
-    return Rejection{"weights_zero_point",
-                     fmt::format("weights zero point {}: the kernel folds only the input offset", -q.weights_offset)};
-  if (auto r = check_shift_range(q)) return r;
+  if (auto r = check_fc_common(layer)) return r;
   const FcShape s = fc_shape(layer);
   if (variant.word("inputpath") == "direct" && s.depth % 16 != 0)
     return Rejection{"direct_depth",
@@ -69,7 +62,7 @@ GeneratedKernel fc_accx_generate(const Layer& layer, const Variant& variant) {
       weights.bytes.push_back(static_cast<std::uint8_t>(v));
       sum += static_cast<std::uint32_t>(static_cast<std::int32_t>(v));
     }
-    corrections[u] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[u]) - static_cast<std::uint32_t>(zp) * sum);
+    corrections[u] = fold_input_offset(bias[u], sum, zp);
   }
   k.constants.push_back(std::move(weights));
   k.constants.push_back({"requant_table", codegen::requant_table(corrections, q)});

@@ -46,14 +46,7 @@ std::vector<std::uint8_t> grouped_weights(const std::vector<std::int8_t>& w, con
 
 std::optional<Rejection> fc_qacc_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kFullyConnected) << to_string(layer.op);
-  if (auto r = check_types(layer)) return r;
-  if (layer.weights->shape.size() != 2)
-    return Rejection{"types", fmt::format("weights of rank {}: the kernel takes [units, depth]", layer.weights->shape.size())};
-  const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
-  if (qz.weights_offset != 0)
-    return Rejection{"weights_zero_point",
-                     fmt::format("weights zero point {}: the kernel folds only the input offset", -qz.weights_offset)};
-  if (auto r = check_shift_range(qz)) return r;
+  if (auto r = check_fc_common(layer)) return r;
   const FcShape s = fc_shape(layer);
   const int lanes = static_cast<int>(variant.number("units"));
   const int want = wide(variant) ? 8 : 16;
@@ -74,7 +67,8 @@ std::optional<Rejection> fc_qacc_legal(const Layer& layer, const Variant& varian
     std::int64_t max_bias = layer.bias && !layer.bias->data ? std::int64_t{1} << 24 : 0;
     if (layer.bias && layer.bias->data)
       for (std::int32_t v : bias_int32(layer, s.units)) max_bias = std::max(max_bias, std::abs(std::int64_t{v}));
-    return codegen::rqvec_problem(qz, bound + max_bias);
+    return codegen::rqvec_problem(reference::channel_quantization(layer, reference::RoundingMode::kDouble),
+                                  bound + max_bias);
   }
   const bool have_data = layer.weights->data != nullptr;
   const std::vector<std::int8_t> w = have_data ? weights_int8(layer) : std::vector<std::int8_t>{};
@@ -105,7 +99,7 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
       std::uint32_t sum = 0;
       for (int d = 0; d < s.depth; ++d)
         sum += static_cast<std::uint32_t>(std::int32_t{w[static_cast<std::size_t>(u) * s.depth + d]});
-      corrections[u] = static_cast<std::int32_t>(static_cast<std::uint32_t>(bias[u]) - static_cast<std::uint32_t>(zp) * sum);
+      corrections[u] = fold_input_offset(bias[u], sum, zp);
     }
   k.constants.push_back({"weights", grouped_weights(w, s, lanes, is_wide)});
   if (rqvec) {
