@@ -38,7 +38,7 @@ Enumeration enumerate_variants(const Layer& layer) {
   for (const FamilySpec& family : all_families()) {
     if (family.op != layer.op) continue;
     for (Variant& v : candidate_variants(family, layer)) {
-      if (std::optional<Rejection> r = family.legal(layer, v)) {
+      if (std::optional<Rejection> r = check_legal(family, layer, v)) {
         PIETUNE_CHECK(!r->rule.empty() && !r->reason.empty()) << v.name() << ": rejection without a reason";
         e.rejected.push_back({std::move(v), std::move(*r)});
       } else {

@@ -6,6 +6,7 @@
 #include "emu_bridge/emulator.h"
 #include "emu_bridge/memory_map.h"
 #include "kernels/emu_layout.h"
+#include "kernels/layout_order.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels {
@@ -41,7 +42,7 @@ KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel,
   std::uint32_t next = emu::kPsramBase + 64;
   for (std::size_t i : kernel_argument_inputs(layer)) {
     in_addrs.push_back(next);
-    memory.load(next, inputs[i]);
+    memory.load(next, nhwc_to_layout(inputs[i], layer.inputs[i].shape, kernel.layout));
     next = align16(std::uint64_t{next} + inputs[i].size() + kernel.input_overread_bytes + 64);
   }
   const std::uint32_t out_addr = next;
@@ -54,7 +55,7 @@ KernelRun run_kernel(const Layer& layer, const GeneratedKernel& kernel,
     run.fault = fault.what();
     return run;
   }
-  run.output = memory.dump(out_addr, out_bytes);
+  run.output = layout_to_nhwc(memory.dump(out_addr, out_bytes), layer.output().shape, kernel.layout);
   return run;
 }
 

@@ -1,6 +1,7 @@
 // Runs a generated kernel in the emulator on given input bytes and returns its output bytes: how
 // `pietune verify MODEL` chains the chosen kernels through a whole model.
 //
+// Inputs and output are NHWC bytes here; they are reordered to and from the kernel's layout.
 // Placement as on a device with the defaults: constants in flash, the call block and a scratch of
 // up to 256 KB in SRAM (larger in PSRAM), the inputs and output in PSRAM, 16-byte aligned, with the
 // bytes after each input the kernel may over-read kept mapped.

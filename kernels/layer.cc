@@ -77,6 +77,11 @@ constexpr std::array<std::pair<Padding, const char*>, 2> kPaddingNames{{
     {Padding::kValid, "VALID"},
 }};
 
+constexpr std::array<std::pair<ActivationLayout, const char*>, 2> kLayoutNames{{
+    {ActivationLayout::kNhwc, "NHWC"},
+    {ActivationLayout::kNchw, "NCHW"},
+}};
+
 constexpr std::array<std::pair<ActivationKind, const char*>, 6> kActivationNames{{
     {ActivationKind::kNone, "NONE"},
     {ActivationKind::kRelu, "RELU"},
@@ -145,6 +150,7 @@ const char* to_string(OpKind op) { return name_of(kOpNames, op); }
 const char* to_string(ElementType type) { return name_of(kTypeNames, type); }
 const char* to_string(Padding padding) { return name_of(kPaddingNames, padding); }
 const char* to_string(ActivationKind kind) { return name_of(kActivationNames, kind); }
+const char* to_string(ActivationLayout layout) { return name_of(kLayoutNames, layout); }
 
 std::optional<OpKind> op_kind_from_string(std::string_view name) {
   return value_of(kOpNames, name);
@@ -157,6 +163,9 @@ std::optional<Padding> padding_from_string(std::string_view name) {
 }
 std::optional<ActivationKind> activation_kind_from_string(std::string_view name) {
   return value_of(kActivationNames, name);
+}
+std::optional<ActivationLayout> activation_layout_from_string(std::string_view name) {
+  return value_of(kLayoutNames, name);
 }
 
 int element_size_bytes(ElementType type) {

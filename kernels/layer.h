@@ -70,6 +70,11 @@ struct TensorDesc {
 
 enum class Padding { kSame, kValid };
 
+// The memory order of a layer's 4-D activation tensors as its kernel is called with them. Shapes
+// are always written NHWC; NCHW only changes where element (n, y, x, c) lives. Layers read from a
+// .tflite model are NHWC; a layer file may say NCHW (a compiler asking about its own layout).
+enum class ActivationLayout { kNhwc, kNchw };
+
 enum class ActivationKind { kNone, kRelu, kReluN1To1, kRelu6, kTanh, kSignBit };
 
 // Fused activation as the clamp bounds it implies on the quantized output.
@@ -97,6 +102,7 @@ struct LayerOptions {
   std::vector<std::int32_t> axes;  // mean: reduced axes (from its axis tensor, normalised, sorted)
   bool keep_dims = false;  // mean, fully connected
   float beta = 1.0f;      // softmax
+  ActivationLayout layout = ActivationLayout::kNhwc;  // spatial ops, ADD, MUL
 };
 
 struct Layer {
@@ -163,11 +169,13 @@ const char* to_string(OpKind op);
 const char* to_string(ElementType type);
 const char* to_string(Padding padding);
 const char* to_string(ActivationKind kind);
+const char* to_string(ActivationLayout layout);  // "NHWC", "NCHW"
 // Inverse of to_string; nullopt for an unknown name (exact, case-sensitive match).
 std::optional<OpKind> op_kind_from_string(std::string_view name);
 std::optional<ElementType> element_type_from_string(std::string_view name);
 std::optional<Padding> padding_from_string(std::string_view name);
 std::optional<ActivationKind> activation_kind_from_string(std::string_view name);
+std::optional<ActivationLayout> activation_layout_from_string(std::string_view name);
 
 // Bytes per element (0 for kOther; kInt4 reports 0 here, use TensorDesc::size_bytes).
 int element_size_bytes(ElementType type);

@@ -78,6 +78,9 @@ void check_structure(const Layer& layer) {
   if (layer.weights) with_context("weights", [&] { check_tensor(*layer.weights, !modelled); });
   if (layer.bias) with_context("bias", [&] { check_tensor(*layer.bias, !modelled); });
   if (!modelled) return;
+  if (layer.options.layout != ActivationLayout::kNhwc && !is_spatial(layer.op))
+    fail("options.layout: {} applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the pools); {} is NHWC only",
+         to_string(layer.options.layout), to_string(layer.op));
 
   const InputCount count = input_count(layer.op);
   if (layer.inputs.size() < count.min || layer.inputs.size() > count.max) {

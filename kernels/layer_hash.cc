@@ -81,6 +81,8 @@ std::string Layer::timing_signature_text() const {
       o.pads.left, o.pads.right, o.dilation_h, o.dilation_w, o.depth_multiplier, o.groups,
       o.filter_h, o.filter_w, kernels::to_string(o.activation.kind),
       clamps(*this) ? "clamp" : "noclamp", o.axis, fmt::join(o.axes, ","), o.keep_dims ? 1 : 0);
+  // Only a non-default layout enters the text, so every NHWC layer keeps its earlier key.
+  if (o.layout != ActivationLayout::kNhwc) text += fmt::format("|layout={}", kernels::to_string(o.layout));
   return text;
 }
 

@@ -71,6 +71,7 @@ json options_to_json(const Layer& layer) {
     j["keep_dims"] = o.keep_dims;
   }
   if (op == OpKind::kSoftmax || o.beta != d.beta) j["beta"] = o.beta;
+  if (o.layout != d.layout) j["layout"] = to_string(o.layout);
   return j;
 }
 

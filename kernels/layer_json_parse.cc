@@ -163,7 +163,7 @@ PadAmounts parse_pads(const Node& n) {
 
 void parse_options(const Node& n, LayerOptions& o, GivenDerived& given) {
   n.expect_object({"stride", "padding", "pads", "dilation", "filter", "depth_multiplier", "groups",
-                   "activation", "axis", "axes", "keep_dims", "beta"});
+                   "activation", "axis", "axes", "keep_dims", "beta", "layout"});
   if (n.has("stride")) std::tie(o.stride_h, o.stride_w) = n.field("stride").pair();
   if (n.has("padding")) {
     const std::string name = n.field("padding").string();
@@ -196,6 +196,12 @@ void parse_options(const Node& n, LayerOptions& o, GivenDerived& given) {
   }
   if (n.has("keep_dims")) o.keep_dims = n.field("keep_dims").boolean();
   if (n.has("beta")) o.beta = n.field("beta").number();
+  if (n.has("layout")) {
+    const std::string name = n.field("layout").string();
+    const auto layout = activation_layout_from_string(name);
+    if (!layout) fail("{}.layout: unknown activation layout '{}' (NHWC or NCHW)", n.path, name);
+    o.layout = *layout;
+  }
 }
 
 bool is_pool(OpKind op) { return op == OpKind::kAveragePool2d || op == OpKind::kMaxPool2d; }

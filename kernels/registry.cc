@@ -2,6 +2,8 @@
 // verification, the CLI, tests and benchmarks iterate it.
 #include "kernels/registry.h"
 
+#include <fmt/format.h>
+
 #include "kernels/families/add_vec.h"
 #include "kernels/families/avgpool_qacc.h"
 #include "kernels/families/conv_accx.h"
@@ -10,6 +12,7 @@
 #include "kernels/families/conv_pw.h"
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_espnn.h"
+#include "kernels/families/dwconv_pix.h"
 #include "kernels/families/dwconv_qacc.h"
 #include "kernels/families/dwconv_s16.h"
 #include "kernels/families/fc_accx.h"
@@ -101,6 +104,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &dwconv_s16_legal,
      .generate = &dwconv_s16_generate},
+    {.name = "dwconv_pix",
+     .op = OpKind::kDepthwiseConv2d,
+     .version = 1,
+     .prefix = "dwconv_qs16_pix",
+     .summary = "8 output pixels of one channel in 40-bit QACC lanes, the weight broadcast: one requantization "
+                "slot per channel; NHWC or NCHW activations",
+     .params = kDwconvPixParams,
+     .candidates = nullptr,
+     .legal = &dwconv_pix_legal,
+     .generate = &dwconv_pix_generate},
     {.name = "fc_accx",
      .op = OpKind::kFullyConnected,
      .version = 1,
@@ -163,6 +176,21 @@ constexpr FamilySpec kFamilies[] = {
 }  // namespace
 
 std::span<const FamilySpec> all_families() { return kFamilies; }
+
+ActivationLayout variant_activation_layout(const Variant& variant) {
+  const ParamValue* value = variant.find_param("activations");
+  return value && value->word == "nchw" ? ActivationLayout::kNchw : ActivationLayout::kNhwc;
+}
+
+std::optional<Rejection> check_legal(const FamilySpec& family, const Layer& layer, const Variant& variant) {
+  const ActivationLayout wanted = variant_activation_layout(variant);
+  if (wanted != layer.options.layout)
+    return Rejection{"activation_layout",
+                     fmt::format("the layer's activations are {}, the variant takes {} (a transpose of the input "
+                                 "and the output that no kernel does)",
+                                 to_string(layer.options.layout), to_string(wanted))};
+  return family.legal(layer, variant);
+}
 
 const FamilySpec* find_family(std::string_view name) {
   for (const FamilySpec& f : kFamilies)

@@ -10,8 +10,9 @@
 //                                   scratch_bytes == 0)
 // so every family is called the same way and the caller places the buffers where it likes
 // (constants in flash or SRAM, scratch in SRAM or PSRAM). The input and output are the layer's
-// tensors in their natural layout (NHWC, or [batches, depth] for FULLY_CONNECTED), at addresses
-// aligned to input_align_bytes / output_align_bytes.
+// tensors in the layer's activation layout (LayerOptions::layout: NHWC unless the layer says NCHW;
+// [batches, depth] for FULLY_CONNECTED), at addresses aligned to input_align_bytes /
+// output_align_bytes. A family takes NHWC unless it has an "activations" layout parameter.
 // Two activation inputs (ADD, MUL): a5 = the second input, aligned like the first:
 //   pietune_<variant name>(a2 = input, a3 = output, a4 = call block, a5 = second input)
 // The arguments are the layer's non-constant inputs in order (kernel_argument_inputs); a constant
@@ -49,6 +50,8 @@ struct GeneratedKernel {
   // Bytes past the end of the input the kernel may read (never use): its loads of whole aligned
   // blocks can extend beyond the last input byte. The caller keeps them mapped.
   std::uint32_t input_overread_bytes = 0;
+  // The memory order of the input and output (the variant's "activations" parameter).
+  ActivationLayout layout = ActivationLayout::kNhwc;
 
   // Bytes of the call block: one word per constant buffer plus the scratch word.
   std::uint32_t call_block_bytes() const { return 4 * static_cast<std::uint32_t>(constants.size() + 1); }
@@ -87,6 +90,15 @@ inline std::vector<std::size_t> kernel_argument_inputs(const Layer& layer) {
   if (indices.empty() && !layer.inputs.empty()) indices.push_back(0);
   return indices;
 }
+
+// The activation layout a variant takes: its "activations" parameter ("nhwc" or "nchw"), or NHWC
+// for a family without one.
+ActivationLayout variant_activation_layout(const Variant& variant);
+
+// Whether the variant fits the layer: the rule every family shares ("activation_layout": the
+// variant takes the layer's activation layout), then family.legal. What enumeration,
+// verification and cost queries call.
+std::optional<Rejection> check_legal(const FamilySpec& family, const Layer& layer, const Variant& variant);
 
 std::span<const FamilySpec> all_families();
 // nullptr for an unknown name.

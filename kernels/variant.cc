@@ -8,11 +8,16 @@
 
 namespace pietune::kernels {
 
-const ParamValue& Variant::param(std::string_view name) const {
+const ParamValue* Variant::find_param(std::string_view name) const {
   for (const Param& p : params)
-    if (p.name == name) return p.value;
-  PIETUNE_CHECK(false) << "variant of " << family << " has no parameter " << name;
-  return params.front().value;  // unreachable
+    if (p.name == name) return &p.value;
+  return nullptr;
+}
+
+const ParamValue& Variant::param(std::string_view name) const {
+  const ParamValue* value = find_param(name);
+  PIETUNE_CHECK(value) << "variant of " << family << " has no parameter " << name;
+  return *value;
 }
 
 std::string to_string(const ParamValue& value) {

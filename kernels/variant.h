@@ -68,6 +68,8 @@ struct Variant {
 
   // The value of parameter `name`; a bug if the variant has no such parameter.
   const ParamValue& param(std::string_view name) const;
+  // The value of parameter `name`, or nullptr when the family has no such parameter.
+  const ParamValue* find_param(std::string_view name) const;
   std::int64_t number(std::string_view name) const { return param(name).number; }
   std::string_view word(std::string_view name) const { return param(name).word; }
 

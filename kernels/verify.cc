@@ -11,6 +11,7 @@
 #include "emu_bridge/emulator.h"
 #include "emu_bridge/timed_run.h"
 #include "kernels/emu_layout.h"
+#include "kernels/layout_order.h"
 #include "kernels/reference/run_layer.h"
 #include "kernels/reference/tensor.h"
 #include "model/support/error.h"
@@ -81,7 +82,7 @@ void require_legal(const Layer& layer, const Variant& variant) {
   if (family->op != layer.op)
     throw InputError(fmt::format("{}: family {} is for {}, the layer is {}", variant.name(), family->name,
                                  to_string(family->op), to_string(layer.op)));
-  if (std::optional<Rejection> r = family->legal(layer, variant))
+  if (std::optional<Rejection> r = check_legal(*family, layer, variant))
     throw InputError(fmt::format("{}: not legal for this layer: {}: {}", variant.name(), r->rule, r->reason));
 }
 
@@ -169,7 +170,7 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
       const std::vector<std::uint8_t> bytes = random_int8(rng, desc.size_bytes(), zp);
       const std::uint32_t offset = kernel.input_align_bytes == 1 ? kOffsets[(c + 5 * a) % 8] : 0;
       in_addrs.push_back(in_bases[a] + offset);
-      memory.load(in_addrs.back(), bytes);
+      memory.load(in_addrs.back(), nhwc_to_layout(bytes, desc.shape, kernel.layout));
       in_tensors.push_back(reference::Tensor::from_bytes(ElementType::kInt8, desc.shape, bytes, "input"));
     }
     std::vector<std::uint8_t> fill(out_bytes + 2 * kGuardBytes, kGuardByte);
@@ -194,7 +195,10 @@ Verdict verify_kernel(const Layer& layer, const GeneratedKernel& kernel, const V
 
     const std::vector<reference::Tensor> expected = reference::run_layer(layer, in_tensors);
     const std::span<const std::int8_t> want = expected.at(0).int8();
-    const std::vector<std::uint8_t> got = memory.dump(out_addr - kGuardBytes, out_bytes + 2 * kGuardBytes);
+    std::vector<std::uint8_t> got = memory.dump(out_addr - kGuardBytes, out_bytes + 2 * kGuardBytes);
+    const std::span<std::uint8_t> got_output(got.data() + kGuardBytes, out_bytes);
+    const std::vector<std::uint8_t> got_nhwc = layout_to_nhwc(got_output, out_desc.shape, kernel.layout);
+    std::copy(got_nhwc.begin(), got_nhwc.end(), got_output.begin());
     for (std::uint32_t i = 0; i < kGuardBytes; ++i) {
       verdict.guard_writes += got[i] != kGuardByte;
       verdict.guard_writes += got[kGuardBytes + out_bytes + i] != kGuardByte;

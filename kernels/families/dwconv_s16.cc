@@ -1,9 +1,6 @@
 // dwconv_s16: legality and code generation (see the header).
 #include "kernels/families/dwconv_s16.h"
 
-#include <algorithm>
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include "kernels/codegen/emit.h"
@@ -11,6 +8,7 @@
 #include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
 #include "kernels/codegen/requant_vector.h"
+#include "kernels/families/depthwise_s16_rules.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -108,19 +106,6 @@ constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotScratch = 2, kSlotRow = 3, 
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
 bool vector_widening(const Variant& variant) { return variant.word("inputpath") == "vwiden"; }
 
-// Largest |accumulator| of any channel: |bias| + 255 * Σ|w| (staged values -255..255).
-std::int64_t max_abs_accumulator(const Layer& layer, const ConvGeometry& g) {
-  const std::vector<std::int8_t> w = weights_int8(layer);
-  const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
-  std::int64_t worst = 0;
-  for (int c = 0; c < g.out_c; ++c) {
-    std::int64_t abs_sum = 0;
-    for (std::int64_t t = 0; t < g.taps(); ++t) abs_sum += std::abs(int{w[static_cast<std::size_t>(t * g.out_c + c)]});
-    worst = std::max(worst, std::abs(std::int64_t{bias[c]}) + 255 * abs_sum);
-  }
-  return worst;
-}
-
 }  // namespace
 
 std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& variant) {
@@ -138,25 +123,9 @@ std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& var
                      fmt::format("{} input channels, depth multiplier {}: the vector widening takes whole 16-byte "
                                  "pixels of a multiplier-1 layer",
                                  g.in_c, layer.options.depth_multiplier)};
-  // Without constant data |w| = 128 and |bias| < 2^24 are assumed.
   if (vector_epilogue(variant))
-    if (auto r = codegen::rqvec_problem(qz, layer.weights->data ? max_abs_accumulator(layer, g)
-                                                                : 255 * 128 * g.taps() + (std::int64_t{1} << 24)))
-      return r;
-  // Every partial sum of a lane is at most 255 * Σ|w| in magnitude (staged values in -255..255).
-  constexpr std::int64_t kLaneMax = (std::int64_t{1} << 39) - 1;
-  const bool have_data = layer.weights->data != nullptr;
-  const std::vector<std::int8_t> w = have_data ? weights_int8(layer) : std::vector<std::int8_t>{};
-  for (int c = 0; c < g.out_c; ++c) {
-    std::int64_t abs_sum = have_data ? 0 : 128 * g.taps();
-    if (have_data)
-      for (std::int64_t t = 0; t < g.taps(); ++t) abs_sum += std::abs(int{w[static_cast<std::size_t>(t * g.out_c + c)]});
-    if (255 * abs_sum > kLaneMax)
-      return Rejection{"qacc40_range", fmt::format("channel {}: worst-case lane sum {} over {} taps exceeds the 40-bit "
-                                                   "QACC lane range (sum of |w| = {}, inputs -255..255)",
-                                                   c, 255 * abs_sum, g.taps(), abs_sum)};
-    if (!have_data) break;  // every channel has the same bound
-  }
+    if (auto r = check_rqvec_depthwise(layer, g, qz)) return r;
+  if (auto r = check_qacc40_depthwise(layer, g)) return r;
   return check_scratch(layout_of(g).bytes, "the widened input copy");
 }
 

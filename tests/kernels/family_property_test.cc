@@ -3,7 +3,8 @@
 // connected 250, max and average pool 100, add and mul 200); PIETUNE_LONG_TESTS=1 runs 100 times more. Channels cycle through 1, 3, 4, 8, 15,
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
 // points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps;
-// depth multipliers 1 to 3; one layer in ten with scales of exactly a power of two.
+// depth multipliers 1 to 3; one layer in ten with scales of exactly a power of two; one depthwise
+// layer in three again with NCHW activations.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -117,7 +118,7 @@ TEST(FamilyProperty, ConvRandomLayers) {
 
 TEST(FamilyProperty, DepthwiseRandomLayers) {
   const int layers = 300 * scale();
-  std::int64_t variants = 0;
+  std::int64_t variants = 0, nchw_variants = 0;
   for (int i = 0; i < layers; ++i) {
     std::mt19937_64 rng(5000 + i);
     const Spatial sp = draw_spatial(rng);
@@ -131,11 +132,18 @@ TEST(FamilyProperty, DepthwiseRandomLayers) {
     draw_common(t, rng, i);
     SCOPED_TRACE(t.describe());
     variants += test_all_families(t, OpKind::kDepthwiseConv2d);
+    if (i % 3 == 0) {  // the same layer with NCHW activations: only the families that take them
+      t.layout(ActivationLayout::kNchw);
+      SCOPED_TRACE("NCHW");
+      nchw_variants += test_all_families(t, OpKind::kDepthwiseConv2d);
+    }
     if (::testing::Test::HasFailure()) break;
   }
   RecordProperty("layers", layers);
   RecordProperty("variants_verified", static_cast<int>(variants));
+  RecordProperty("nchw_variants_verified", static_cast<int>(nchw_variants));
   EXPECT_GE(variants, layers);
+  EXPECT_GE(nchw_variants, layers / 3) << "every NCHW layer has at least one legal variant";
 }
 
 TEST(FamilyProperty, FullyConnectedRandomLayers) {

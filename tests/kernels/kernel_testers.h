@@ -91,7 +91,7 @@ class TesterBase {
     const Layer layer = self_const().layer();
     int verified = 0;
     for (const Variant& v : candidate_variants(family, layer)) {
-      if (std::optional<Rejection> r = family.legal(layer, v)) {
+      if (std::optional<Rejection> r = check_legal(family, layer, v)) {
         EXPECT_FALSE(r->rule.empty()) << v.name();
         EXPECT_FALSE(r->reason.empty()) << v.name();
         continue;
@@ -107,7 +107,7 @@ class TesterBase {
     const Layer layer = self_const().layer();
     const FamilySpec* family = find_family(variant.family);
     ASSERT_NE(family, nullptr);
-    const std::optional<Rejection> r = family->legal(layer, variant);
+    const std::optional<Rejection> r = check_legal(*family, layer, variant);
     ASSERT_FALSE(r.has_value()) << variant.name() << ": " << r->rule << ": " << r->reason;
     run(layer, variant);
     ++layers_verified();
@@ -252,6 +252,7 @@ class DepthwiseTester : public TesterBase<DepthwiseTester> {
   DepthwiseTester& dilation(int d) { return dilation(d, d); }
   DepthwiseTester& dilation(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); dh_ = h; dw_ = w; return *this; }
   DepthwiseTester& padding(Padding p) { padding_ = p; return *this; }
+  DepthwiseTester& layout(ActivationLayout l) { layout_ = l; return *this; }
 
   Layer layer() const {
     const int out_c = channels_ * multiplier_;
@@ -270,6 +271,7 @@ class DepthwiseTester : public TesterBase<DepthwiseTester> {
     l.options.dilation_h = dh_;
     l.options.dilation_w = dw_;
     l.options.padding = padding_;
+    l.options.layout = layout_;
     quantize(l, out_c, 3);
     fill_constants(l);
     complete_layer(l);
@@ -277,15 +279,16 @@ class DepthwiseTester : public TesterBase<DepthwiseTester> {
   }
 
   std::string shape_text() const {
-    return fmt::format("dwconv {}x{}x{}x{} dm {} k{}x{} s{}x{} d{}x{} {} zp {}/{} {}", batches_, height_, width_,
+    return fmt::format("dwconv {}x{}x{}x{} dm {} k{}x{} s{}x{} d{}x{} {} zp {}/{} {} {}", batches_, height_, width_,
                        channels_, multiplier_, kh_, kw_, sh_, sw_, dh_, dw_, to_string(padding_), input_zp_, output_zp_,
-                       to_string(activation_));
+                       to_string(activation_), to_string(layout_));
   }
 
  private:
   int batches_ = 1, height_ = 5, width_ = 5, channels_ = 16, multiplier_ = 1;
   int kh_ = 3, kw_ = 3, sh_ = 1, sw_ = 1, dh_ = 1, dw_ = 1;
   Padding padding_ = Padding::kSame;
+  ActivationLayout layout_ = ActivationLayout::kNhwc;
 };
 
 class FullyConnectedTester : public TesterBase<FullyConnectedTester> {

@@ -142,7 +142,7 @@ Answer QueryService::answer_variant(const kernels::Layer& layer, const kernels::
   if (family->op != layer.op)
     return illegal("family_op", fmt::format("family {} implements {}, the layer is {}", family->name,
                                             kernels::to_string(family->op), layer.op_name));
-  if (std::optional<kernels::Rejection> r = family->legal(layer, variant)) return illegal(r->rule, r->reason);
+  if (std::optional<kernels::Rejection> r = kernels::check_legal(*family, layer, variant)) return illegal(r->rule, r->reason);
   prefetch(layer);
   const VariantEstimate estimate = cache_.get(layer, variant);
   if (db_) cache_.flush();

@@ -1,0 +1,304 @@
+// dwconv_pix: legality and code generation (see the header).
+#include "kernels/families/dwconv_pix.h"
+
+#include <algorithm>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "kernels/codegen/emit.h"
+#include "kernels/codegen/qacc_image.h"
+#include "kernels/codegen/qacc_lanes.h"
+#include "kernels/codegen/requant_scalar.h"
+#include "kernels/codegen/requant_srcmb.h"
+#include "kernels/codegen/requant_vector.h"
+#include "kernels/families/depthwise_s16_rules.h"
+#include "model/support/error.h"
+
+namespace pietune::kernels::families {
+namespace {
+
+using model::a;
+using model::imm;
+using model::Opcode;
+using model::q;
+
+constexpr int kLanes = 8;
+
+// The staged plane of one channel: padded rows of `phases` phase rows of `phase_elems` int16.
+struct Plane {
+  int phases = 1;       // the column stride: padded column px lives in phase px % phases
+  int phase_elems = 0;  // a multiple of 8, with room for the last block's extra lanes and one
+                        // more aligned block (the unaligned loads read it)
+  int row_bytes = 0;
+  std::int64_t bytes = 0;
+
+  // Byte offset of padded column px inside a padded row.
+  int column_offset(int px) const { return 2 * ((px % phases) * phase_elems + px / phases); }
+};
+
+Plane plane_of(const ConvGeometry& g) {
+  Plane p;
+  p.phases = g.stride_w;
+  const int padded_w = g.left + g.in_w + g.right;
+  const int padded_h = g.top + g.in_h + g.bottom;
+  const int blocks = (g.out_w + kLanes - 1) / kLanes;
+  const int widest_tap = (g.kernel_w - 1) * g.dilation_w / p.phases;
+  const int needed = std::max((padded_w + p.phases - 1) / p.phases, blocks * kLanes + widest_tap);
+  p.phase_elems = static_cast<int>(round_up(needed, kLanes)) + kLanes;
+  p.row_bytes = 2 * p.phases * p.phase_elems;
+  p.bytes = std::int64_t{padded_h} * p.row_bytes;
+  return p;
+}
+
+bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
+bool nchw(const Variant& variant) { return variant.word("activations") == "nchw"; }
+
+// Per channel: the bias as a QACC image of 8 equal lanes and the channel's one-slot rqvec block.
+std::vector<std::uint8_t> channel_rqvec_blocks(const std::vector<std::int32_t>& bias,
+                                               const reference::ChannelQuantization& qz) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t c = 0; c < bias.size(); ++c) {
+    reference::ChannelQuantization lanes = qz;
+    lanes.multipliers.assign(kLanes, qz.multipliers[c]);
+    const std::vector<std::uint8_t> block = codegen::rqvec_bias_blocks(std::vector<std::int32_t>(kLanes, bias[c]), lanes);
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  return out;
+}
+
+constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotVectors = 2, kSlotPlanes = 3, kSlotSave = 4, kSlotBatch = 5,
+              kSlotIc = 6, kSlotM = 7, kSlotOy = 8, kSlotStage = 9;
+
+// Registers of the staging copies: a8 walks the input (advanced past the image), a9 and a10 the
+// first and second column phase of a row, a14 holds the input offset; a4, a6, a7, a11-a13, a15
+// are clobbered.
+constexpr int kSrc = 8, kFirst = 9, kSecond = 10, kRows = 11, kValue = 13, kOffset = 14, kTmp = 15;
+
+// One input byte as int16 x + input_offset at `dst`; the source advances by one byte.
+void emit_copy_value(model::FunctionBuilder& b, int dst) {
+  b.emit(Opcode::kL8ui, {a(kValue), a(kSrc), imm(0)});
+  b.emit(Opcode::kAddi, {a(kSrc), a(kSrc), imm(1)});
+  b.emit(Opcode::kSext, {a(kValue), a(kValue), imm(7)});
+  b.emit(Opcode::kAdd, {a(kValue), a(kValue), a(kOffset)});
+  b.emit(Opcode::kS16i, {a(kValue), a(dst), imm(0)});
+}
+
+// The row loop both copies share: per input row, `pixel(dst)` for every input column, with dst
+// the register pointing at that column's element in the plane at plane_reg (the callback leaves
+// dst alone). `innermost`: the callback has no loop of its own, so the column loop may be LOOPGTZ.
+void emit_stage_rows(model::FunctionBuilder& b, const ConvGeometry& g, const Plane& p, int plane_reg, bool innermost,
+                     const std::function<void(int)>& pixel) {
+  const int top = g.top * p.row_bytes;
+  codegen::add_const(b, kFirst, plane_reg, top + p.column_offset(g.left), kValue);
+  if (p.phases == 2) codegen::add_const(b, kSecond, plane_reg, top + p.column_offset(g.left + 1), kValue);
+  const int pairs = g.in_w / p.phases;  // steps taking one column of each phase
+  const int rest = g.in_w % p.phases;   // a last column of the first phase
+  const auto step = [&](int dst) {
+    pixel(dst);
+    b.emit(Opcode::kAddi, {a(dst), a(dst), imm(2)});
+  };
+  codegen::reg_loop(b, kRows, g.in_h, [&] {
+    const auto pair = [&] {
+      step(kFirst);
+      if (p.phases == 2) step(kSecond);
+    };
+    if (pairs > 0 && innermost) codegen::inner_loop(b, 12, pairs, pair);
+    if (pairs > 0 && !innermost) codegen::reg_loop(b, 12, pairs, pair);
+    if (rest > 0) step(kFirst);
+    codegen::add_const(b, kFirst, kFirst, p.row_bytes - 2 * (pairs + rest), kTmp);
+    if (p.phases == 2) codegen::add_const(b, kSecond, kSecond, p.row_bytes - 2 * pairs, kTmp);
+  });
+}
+
+// Copies one batch image from a2 into the planes (slot kSlotPlanes): nchw reads channel after
+// channel, nhwc pixel after pixel (each pixel's C values go to C planes); both read the input in
+// order, once.
+void emit_stage(model::FunctionBuilder& b, const ConvGeometry& g, const Plane& p, std::int32_t input_offset,
+                bool planar) {
+  b.emit(Opcode::kMov, {a(kSrc), a(2)});
+  codegen::load_const(b, kOffset, input_offset);
+  codegen::load_slot(b, 7, kSlotPlanes);
+  if (planar) {
+    codegen::store_slot(b, 7, kSlotStage);
+    codegen::slot_loop(b, kSlotIc, g.in_c, kTmp, [&] {
+      codegen::load_slot(b, 7, kSlotStage);
+      emit_stage_rows(b, g, p, 7, true, [&](int dst) { emit_copy_value(b, dst); });
+      codegen::load_slot(b, 7, kSlotStage);
+      codegen::add_const(b, 7, 7, static_cast<std::int32_t>(p.bytes), kTmp);
+      codegen::store_slot(b, 7, kSlotStage);
+    });
+    return;
+  }
+  constexpr int kWalk = 15, kPlaneStep = 4, kCount = 6;
+  codegen::load_const(b, kPlaneStep, static_cast<std::int32_t>(p.bytes));
+  emit_stage_rows(b, g, p, 7, false, [&](int dst) {
+    b.emit(Opcode::kMov, {a(kWalk), a(dst)});
+    codegen::inner_loop(b, kCount, g.in_c, [&] {
+      emit_copy_value(b, kWalk);
+      b.emit(Opcode::kAdd, {a(kWalk), a(kWalk), a(kPlaneStep)});
+    });
+  });
+}
+
+}  // namespace
+
+std::optional<Rejection> dwconv_pix_legal(const Layer& layer, const Variant& variant) {
+  PIETUNE_CHECK(layer.op == OpKind::kDepthwiseConv2d) << to_string(layer.op);
+  if (auto r = check_types(layer)) return r;
+  const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
+  if (auto r = check_shift_range(qz)) return r;
+  const ConvGeometry g = conv_geometry(layer);
+  if (g.stride_w > 2)
+    return Rejection{"pix_stride", fmt::format("column stride {}: the staged plane splits columns into 1 or 2 phases "
+                                               "so that 8 output pixels read 8 consecutive values",
+                                               g.stride_w)};
+  if (vector_epilogue(variant))
+    if (auto r = check_rqvec_depthwise(layer, g, qz)) return r;
+  if (auto r = check_qacc40_depthwise(layer, g)) return r;
+  return check_scratch(plane_of(g).bytes * g.in_c, "the staged int16 planes");
+}
+
+GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) {
+  PIETUNE_CHECK(!dwconv_pix_legal(layer, variant)) << variant.name();
+  const ConvGeometry g = conv_geometry(layer);
+  const Plane p = plane_of(g);
+  const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
+  const std::int64_t taps = g.taps();
+  const bool rqvec = vector_epilogue(variant);
+  const bool planar = nchw(variant);
+
+  GeneratedKernel k;
+  k.symbol = variant.symbol();
+  k.layout = planar ? ActivationLayout::kNchw : ActivationLayout::kNhwc;
+  ConstantBuffer weights{"weights", {}};
+  for (int c = 0; c < g.out_c; ++c)
+    for (std::int64_t t = 0; t < taps; ++t) {
+      const auto u = static_cast<std::uint16_t>(std::int16_t{w[static_cast<std::size_t>(t * g.out_c + c)]});
+      weights.bytes.push_back(static_cast<std::uint8_t>(u));
+      weights.bytes.push_back(static_cast<std::uint8_t>(u >> 8));
+    }
+  k.constants.push_back(std::move(weights));
+  if (rqvec) {
+    k.constants.push_back({"rqvec_channels", channel_rqvec_blocks(bias, qz)});
+    k.constants.push_back({"rqvec_vectors", codegen::rqvec_vectors(qz)});
+  } else {
+    k.constants.push_back({"requant_table", codegen::requant_table(bias, qz)});
+  }
+  const std::int64_t planes_bytes = p.bytes * g.in_c;
+  k.scratch_bytes = static_cast<std::uint32_t>(planes_bytes + (rqvec ? codegen::kQaccImageBytes : 0));
+  const int multiplier = g.out_c / g.in_c;
+  const std::int32_t out_plane = g.out_h * g.out_w;
+  // Output bytes between horizontal neighbours of one channel, and between channels.
+  const std::int32_t out_step = planar ? 1 : g.out_c;
+  const std::int32_t channel_step = planar ? out_plane : 1;
+
+  model::FunctionBuilder b(k.symbol);
+  codegen::emit_prologue(b);
+  b.emit(Opcode::kL32i, {a(5), a(4), imm(0)});
+  codegen::store_slot(b, 5, kSlotWeights);
+  b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
+  codegen::store_slot(b, 6, kSlotTable);
+  if (rqvec) {
+    b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
+    codegen::store_slot(b, 7, kSlotVectors);
+  }
+  b.emit(Opcode::kL32i, {a(7), a(4), imm(rqvec ? 12 : 8)});
+  codegen::store_slot(b, 7, kSlotPlanes);
+  if (rqvec) {
+    codegen::add_const(b, 8, 7, static_cast<std::int32_t>(planes_bytes), 9);
+    codegen::store_slot(b, 8, kSlotSave);
+  }
+  // The border and the slack stay 0: staging only ever writes the image's values.
+  b.emit(Opcode::kEeZeroQ, {q(7)});
+  codegen::inner_loop(b, 10, planes_bytes / 16, [&] { b.emit(Opcode::kEeVst128Ip, {q(7), a(7), imm(16)}); });
+
+  // One tap: the 8 lanes' inputs into q0 from the block at a9, the weight broadcast into q1.
+  const auto emit_tap = [&](std::int64_t t) {
+    const int ky = static_cast<int>(t / g.kernel_w), kx = static_cast<int>(t % g.kernel_w);
+    const int offset = ky * g.dilation_h * p.row_bytes + p.column_offset(kx * g.dilation_w);
+    b.emit(Opcode::kEeVldbc16Ip, {q(1), a(5), imm(2)});
+    int base = 9;
+    if (offset != 0) {
+      codegen::add_const(b, 10, 9, offset, 8);
+      base = 10;
+    }
+    if (offset % 16 == 0) {
+      b.emit(Opcode::kEeVld128Ip, {q(0), a(base), imm(0)});
+    } else {
+      b.emit(Opcode::kEeLd128UsarIp, {q(0), a(base), imm(16)});
+      b.emit(Opcode::kEeVld128Ip, {q(2), a(base), imm(0)});
+      b.emit(Opcode::kEeSrcQ, {q(0), q(0), q(2)});
+    }
+    b.emit(Opcode::kEeVmulasS16Qacc, {q(0), q(1)});
+  };
+  // One output of the channel at a4 from `value`; a4 steps to the next pixel of the block.
+  const auto store_output = [&](int value) {
+    b.emit(Opcode::kS8i, {a(value), a(4), imm(0)});
+    codegen::add_const(b, 4, 4, out_step, 15);
+  };
+  const codegen::RequantRegs rq{.acc = 12, .t0 = 13, .t1 = 14, .t2 = 15, .table = 6};
+  // One output channel of the block at a9 (its input plane), written at a4: a5 and a6 advance to
+  // the next channel's weights and requantization data, a4 to the next channel's outputs.
+  const auto channel = [&](int lanes) {
+    if (rqvec)
+      codegen::emit_load_qacc_image(b, 6);
+    else
+      b.emit(Opcode::kEeZeroQacc, {});
+    for (std::int64_t t = 0; t < taps; ++t) emit_tap(t);
+    if (rqvec) {
+      codegen::load_slot(b, 12, kSlotVectors);
+      codegen::load_slot(b, 13, kSlotSave);
+      codegen::emit_rqvec_epilogue(b, 1, codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
+      for (int word = 0; word * 4 < lanes; ++word) {
+        b.emit(Opcode::kEeMovi32A, {q(7), a(14), imm(word)});
+        for (int byte = 0; byte < 4 && word * 4 + byte < lanes; ++byte) {
+          if (byte > 0) b.emit(Opcode::kSrli, {a(14), a(14), imm(8)});
+          store_output(14);
+        }
+      }
+    } else {
+      for (int lane = 0; lane < lanes; ++lane) {
+        codegen::emit_qacc_wide_lane(b, lane, rq.acc, rq.t0);
+        codegen::emit_requant_scalar(b, rq, 0, qz);
+        store_output(rq.acc);
+      }
+      b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRequantEntryBytes)});
+    }
+    codegen::add_const(b, 4, 4, channel_step - lanes * out_step, 15);
+  };
+  // One block of 8 output pixels: a9 its inputs in plane 0, a3 its first output in channel 0; all
+  // channels, then a9 and a3 advance to the next block.
+  const auto block = [&](int lanes) {
+    codegen::load_slot(b, 5, kSlotWeights);
+    codegen::load_slot(b, 6, kSlotTable);
+    b.emit(Opcode::kMov, {a(4), a(3)});
+    codegen::slot_loop(b, kSlotIc, g.in_c, 8, [&] {
+      codegen::slot_loop(b, kSlotM, multiplier, 8, [&] { channel(lanes); });
+      codegen::add_const(b, 9, 9, static_cast<std::int32_t>(p.bytes), 8);
+    });
+    codegen::add_const(b, 9, 9, static_cast<std::int32_t>(2 * kLanes - g.in_c * p.bytes), 8);
+    codegen::add_const(b, 3, 3, lanes * out_step, 8);
+  };
+
+  codegen::slot_loop(b, kSlotBatch, g.batches, 8, [&] {
+    emit_stage(b, g, p, qz.input_offset, planar);
+    codegen::load_slot(b, 7, kSlotPlanes);
+    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
+      b.emit(Opcode::kMov, {a(9), a(7)});
+      if (g.out_w / kLanes > 0) codegen::reg_loop(b, 11, g.out_w / kLanes, [&] { block(kLanes); });
+      if (g.out_w % kLanes > 0) block(g.out_w % kLanes);
+      codegen::add_const(b, 7, 7, g.stride_h * p.row_bytes, 8);
+    });
+    codegen::add_const(b, 2, 2, g.in_h * g.in_w * g.in_c, 8);
+    // a3 is past channel 0 of the image (nchw: past its first plane) : on to the next image.
+    if (planar) codegen::add_const(b, 3, 3, (g.out_c - 1) * out_plane, 8);
+  });
+  codegen::emit_epilogue(b);
+  k.program = single_function_program(std::move(b).finish());
+  return k;
+}
+
+}  // namespace pietune::kernels::families
