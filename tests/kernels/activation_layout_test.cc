@@ -1,0 +1,104 @@
+// The activation layout option: NHWC <-> NCHW reordering, the layer file field and its errors, the
+// hash keys (NHWC layers keep theirs), and the shared legality rule every family gets.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "kernels/enumerate.h"
+#include "kernels/layer_json.h"
+#include "kernels/layout_order.h"
+#include "kernels/registry.h"
+#include "model/support/error.h"
+#include "tests/kernels/kernel_testers.h"
+
+namespace pietune::kernels {
+namespace {
+
+using testing::DepthwiseTester;
+
+TEST(LayoutOrder, NchwPutsEachChannelInOnePlane) {
+  const std::vector<std::int32_t> shape = {2, 2, 3, 4};  // n, h, w, c
+  std::vector<std::uint8_t> nhwc(48);
+  for (std::size_t i = 0; i < nhwc.size(); ++i) nhwc[i] = static_cast<std::uint8_t>(i);
+  const std::vector<std::uint8_t> nchw = nhwc_to_layout(nhwc, shape, ActivationLayout::kNchw);
+  // (n, y, x, c) = (1, 1, 2, 3): NHWC index ((1*2+1)*3+2)*4+3 = 47, NCHW ((1*4+3)*2+1)*3+2 = 47;
+  // (0, 0, 1, 2): NHWC 6, NCHW (2*2+0)*3+1 = 13.
+  EXPECT_EQ(nchw[47], 47);
+  EXPECT_EQ(nchw[13], 6);
+  EXPECT_EQ(layout_to_nhwc(nchw, shape, ActivationLayout::kNchw), nhwc);
+  EXPECT_EQ(nhwc_to_layout(nhwc, shape, ActivationLayout::kNhwc), nhwc);
+  EXPECT_EQ(nhwc_to_layout(nhwc, {48}, ActivationLayout::kNchw), nhwc) << "only rank 4 is reordered";
+}
+
+const std::string kDepthwise = R"({"op": "DEPTHWISE_CONV_2D", "inputs": [{"shape": [1, 8, 8, 4]}],
+    "weights": {"shape": [1, 3, 3, 4]}, "outputs": [{"shape": [1, 8, 8, 4]}],
+    "options": {"padding": "SAME", "layout": "NCHW"}})";
+
+std::string parse_error(const std::string& text) {
+  try {
+    parse_layer_file(text, "layer.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(LayoutOption, LayerFileRoundTripAndErrors) {
+  const Layer l = parse_layer_file(kDepthwise, "layer.json").layers.at(0);
+  EXPECT_EQ(l.options.layout, ActivationLayout::kNchw);
+  EXPECT_EQ(layer_to_json(l)["options"]["layout"], "NCHW");
+  EXPECT_EQ(layer_from_json(layer_to_json(l), 0).options.layout, ActivationLayout::kNchw);
+  Layer nhwc = l;
+  nhwc.options.layout = ActivationLayout::kNhwc;
+  EXPECT_FALSE(layer_to_json(nhwc)["options"].contains("layout")) << "the default is not written";
+
+  std::string bad = kDepthwise;
+  bad.replace(bad.find("NCHW"), 4, "CHWN");
+  EXPECT_EQ(parse_error(bad), "layer.json: layer 0: options.layout: unknown activation layout 'CHWN' (NHWC or NCHW)");
+  EXPECT_EQ(parse_error(R"({"op": "ADD", "inputs": [{"shape": [4]}, {"shape": [4]}], "outputs": [{"shape": [4]}],
+                            "options": {"layout": "NCHW"}})"),
+            "layer.json: layer 0: options.layout: NCHW applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the "
+            "pools); ADD is NHWC only");
+}
+
+TEST(LayoutOption, OnlyNchwChangesTheKeys) {
+  const Layer nchw = parse_layer_file(kDepthwise, "layer.json").layers.at(0);
+  Layer nhwc = nchw;
+  nhwc.options.layout = ActivationLayout::kNhwc;
+  EXPECT_EQ(nhwc.timing_signature_text().find("layout"), std::string::npos);
+  EXPECT_NE(nchw.timing_signature_text().find("|layout=NCHW"), std::string::npos);
+  EXPECT_NE(nchw.timing_signature(), nhwc.timing_signature());
+  EXPECT_NE(nchw.full_identity(), nhwc.full_identity());
+}
+
+// Every family without an "activations" parameter is rejected on an NCHW layer with the shared
+// rule; dwconv_pix's nchw variants are the legal ones, and its nhwc ones are rejected.
+TEST(LayoutOption, SharedRuleRejectsOtherLayouts) {
+  const Layer layer = DepthwiseTester().channels(8).layout(ActivationLayout::kNchw).layer();
+  const Enumeration e = enumerate_variants(layer);
+  ASSERT_FALSE(e.legal.empty());
+  for (const Variant& v : e.legal) {
+    EXPECT_EQ(v.family, "dwconv_pix") << v.name();
+    EXPECT_EQ(variant_activation_layout(v), ActivationLayout::kNchw) << v.name();
+  }
+  int layout_rejections = 0;
+  for (const auto& [v, r] : e.rejected) {
+    const bool takes_nhwc = variant_activation_layout(v) == ActivationLayout::kNhwc;
+    EXPECT_EQ(r.rule == "activation_layout", takes_nhwc) << v.name() << ": " << r.rule;
+    layout_rejections += takes_nhwc;
+  }
+  int nhwc_candidates = 0;
+  for (const FamilySpec& f : all_families())
+    if (f.op == layer.op)
+      for (const Variant& v : candidate_variants(f, layer))
+        nhwc_candidates += variant_activation_layout(v) == ActivationLayout::kNhwc;
+  EXPECT_EQ(layout_rejections, nhwc_candidates) << "every NHWC depthwise variant";
+  const Variant nhwc_variant = *parse_variant_name("dwconv_qs16_qacc_1p8c_u1__pie_widened_rqscalar");
+  const std::optional<Rejection> r = check_legal(*find_family("dwconv_s16"), layer, nhwc_variant);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->reason, "the layer's activations are NCHW, the variant takes NHWC (a transpose of the input and the "
+                       "output that no kernel does)");
+}
+
+}  // namespace
+}  // namespace pietune::kernels
