@@ -34,6 +34,18 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
   EXPECT_NE(r.out.find("1 of 4 layers have no variant family (RESHAPE)\n"), std::string::npos) << r.out;
 }
 
+TEST(VariantsCli, NchwLayerRejectsNhwcFamilies) {
+  const testing::CliResult r = run_pietune({"variants", PIETUNE_SOURCE_DIR "/tests/data/layers/dwconv_nchw.json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("layer 0 DEPTHWISE_CONV_2D 1x24x24x16 -> 1x24x24x16: 2 legal, 9 rejected\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  legal     dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqvec "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  rejected  dwconv_qs8_qacc_1p16c_u1__pie_aligned_rqscalar  [activation_layout] the layer's "
+                       "activations are NCHW, the variant takes NHWC"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(VariantsCli, OneLayerAsJson) {
   const testing::CliResult r = run_pietune({"variants", kLayers, "--layer", "2", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

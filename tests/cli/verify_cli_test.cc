@@ -55,6 +55,25 @@ TEST(VerifyCli, OneVariantByNameOrFileAsJson) {
                    "mismatches, max abs diff 0\n");
 }
 
+// A layer file in NCHW: only the variants that take NCHW activations are legal and run exact; a
+// variant for NHWC is refused with the shared rule.
+TEST(VerifyCli, NchwLayerFile) {
+  const std::string nchw = PIETUNE_SOURCE_DIR "/tests/data/layers/dwconv_nchw.json";
+  testing::CliResult r = run_pietune({"verify", "--layer", nchw, "--cases", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "layer 0 DEPTHWISE_CONV_2D\n"
+                   "  dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqscalar: 2 cases, 18432 outputs, 0 mismatches, max "
+                   "abs diff 0\n"
+                   "  dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqvec: 2 cases, 18432 outputs, 0 mismatches, max abs "
+                   "diff 0\n");
+  r = run_pietune({"verify", "--layer", nchw, "--variant", "dwconv_qs16_qacc_1p8c_u1__pie_widened_rqvec"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pietune: " + nchw +
+                       ": layer 0: dwconv_qs16_qacc_1p8c_u1__pie_widened_rqvec: not legal for this layer: "
+                       "activation_layout: the layer's activations are NCHW, the variant takes NHWC (a transpose of "
+                       "the input and the output that no kernel does)\n");
+}
+
 TEST(VerifyCli, BadInputExitsTwo) {
   testing::CliResult r =
       run_pietune({"verify", "--layer", kLayers, "--index", "0", "--variant", "conv_qs8_accx_1p1c_u1__pie_direct_rqscalar"});
