@@ -64,6 +64,14 @@ void store_slot(FunctionBuilder& b, int reg, int slot) {
   b.emit(Opcode::kS32i, {a(reg), a(1), imm(slot_offset(slot))});
 }
 
+void call_block_to_slots(FunctionBuilder& b, std::initializer_list<int> slots, int tmp) {
+  int word = 0;
+  for (int slot : slots) {
+    b.emit(Opcode::kL32i, {a(tmp), a(4), imm(4 * word++)});
+    store_slot(b, tmp, slot);
+  }
+}
+
 void slot_loop(FunctionBuilder& b, int slot, std::int64_t trips, int tmp, const std::function<void()>& body) {
   PIETUNE_CHECK(trips >= 1 && trips <= INT32_MAX) << trips;
   if (trips == 1) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 
 #include "model/ir/builder.h"
 
@@ -35,6 +36,9 @@ void add_const(FunctionBuilder& b, int dst, int src, std::int32_t value, int tmp
 // Frame-slot loads and stores (l32i / s32i at slot_offset).
 void load_slot(FunctionBuilder& b, int reg, int slot);
 void store_slot(FunctionBuilder& b, int reg, int slot);
+// Frame slot slots[i] = word i of the call block at a4 (the constant buffers in order, then the
+// scratch address), through register tmp.
+void call_block_to_slots(FunctionBuilder& b, std::initializer_list<int> slots, int tmp);
 
 // Runs body `trips` times (trips >= 1; once: no loop code). The counter lives in frame slot `slot`,
 // so the body may use every register but tmp is clobbered by the loop code between iterations.

@@ -197,16 +197,10 @@ GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) 
 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);
-  b.emit(Opcode::kL32i, {a(5), a(4), imm(0)});
-  codegen::store_slot(b, 5, kSlotWeights);
-  b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
-  codegen::store_slot(b, 6, kSlotTable);
-  if (rqvec) {
-    b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
-    codegen::store_slot(b, 7, kSlotVectors);
-  }
-  b.emit(Opcode::kL32i, {a(7), a(4), imm(rqvec ? 12 : 8)});
-  codegen::store_slot(b, 7, kSlotPlanes);
+  if (rqvec)
+    codegen::call_block_to_slots(b, {kSlotWeights, kSlotTable, kSlotVectors, kSlotPlanes}, 7);
+  else
+    codegen::call_block_to_slots(b, {kSlotWeights, kSlotTable, kSlotPlanes}, 7);
   if (rqvec) {
     codegen::add_const(b, 8, 7, static_cast<std::int32_t>(planes_bytes), 9);
     codegen::store_slot(b, 8, kSlotSave);

@@ -172,16 +172,10 @@ GeneratedKernel dwconv_s16_generate(const Layer& layer, const Variant& variant) 
 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);
-  b.emit(Opcode::kL32i, {a(5), a(4), imm(0)});
-  codegen::store_slot(b, 5, kSlotWeights);
-  b.emit(Opcode::kL32i, {a(6), a(4), imm(4)});
-  codegen::store_slot(b, 6, kSlotTable);
-  if (rqvec) {
-    b.emit(Opcode::kL32i, {a(7), a(4), imm(8)});
-    codegen::store_slot(b, 7, kSlotVectors);
-  }
-  b.emit(Opcode::kL32i, {a(7), a(4), imm(rqvec ? 12 : 8)});
-  codegen::store_slot(b, 7, kSlotScratch);
+  if (rqvec)
+    codegen::call_block_to_slots(b, {kSlotWeights, kSlotTable, kSlotVectors, kSlotScratch}, 7);
+  else
+    codegen::call_block_to_slots(b, {kSlotWeights, kSlotTable, kSlotScratch}, 7);
   if (rqvec) {
     codegen::add_const(b, 7, 7, static_cast<std::int32_t>(staged_bytes), 9);
     codegen::store_slot(b, 7, kSlotSave);
