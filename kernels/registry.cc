@@ -12,13 +12,13 @@
 #include "kernels/families/conv_pw.h"
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_espnn.h"
-#include "kernels/families/dwconv_pix.h"
 #include "kernels/families/dwconv_qacc.h"
 #include "kernels/families/dwconv_s16.h"
 #include "kernels/families/fc_accx.h"
 #include "kernels/families/fc_qacc.h"
 #include "kernels/families/maxpool_vmax.h"
 #include "kernels/families/mul_vec.h"
+#include "kernels/families/pix_lanes.h"
 
 namespace pietune::kernels {
 namespace {
@@ -74,6 +74,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &conv_first_legal,
      .generate = &conv_first_generate},
+    {.name = "conv_pix",
+     .op = OpKind::kConv2d,
+     .version = 1,
+     .prefix = "conv_qs16_pix",
+     .summary = "8 output pixels of one channel in 40-bit QACC lanes, each weight broadcast: any kernel and groups, "
+                "NHWC or NCHW activations; one requantization slot per channel",
+     .params = kPixParams,
+     .candidates = nullptr,
+     .legal = &pix_lanes_legal,
+     .generate = &pix_lanes_generate},
     {.name = "dwconv_qacc",
      .op = OpKind::kDepthwiseConv2d,
      .version = 1,
@@ -110,10 +120,10 @@ constexpr FamilySpec kFamilies[] = {
      .prefix = "dwconv_qs16_pix",
      .summary = "8 output pixels of one channel in 40-bit QACC lanes, the weight broadcast: one requantization "
                 "slot per channel; NHWC or NCHW activations",
-     .params = kDwconvPixParams,
+     .params = kPixParams,
      .candidates = nullptr,
-     .legal = &dwconv_pix_legal,
-     .generate = &dwconv_pix_generate},
+     .legal = &pix_lanes_legal,
+     .generate = &pix_lanes_generate},
     {.name = "fc_accx",
      .op = OpKind::kFullyConnected,
      .version = 1,

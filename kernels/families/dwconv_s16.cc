@@ -8,7 +8,7 @@
 #include "kernels/codegen/qacc_lanes.h"
 #include "kernels/codegen/requant_scalar.h"
 #include "kernels/codegen/requant_vector.h"
-#include "kernels/families/depthwise_s16_rules.h"
+#include "kernels/families/s16_lane_rules.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -123,9 +123,10 @@ std::optional<Rejection> dwconv_s16_legal(const Layer& layer, const Variant& var
                      fmt::format("{} input channels, depth multiplier {}: the vector widening takes whole 16-byte "
                                  "pixels of a multiplier-1 layer",
                                  g.in_c, layer.options.depth_multiplier)};
+  const AbsWeightSums sums = depthwise_abs_weight_sums(layer, g);
   if (vector_epilogue(variant))
-    if (auto r = check_rqvec_depthwise(layer, g, qz)) return r;
-  if (auto r = check_qacc40_depthwise(layer, g)) return r;
+    if (auto r = check_rqvec_s16(layer, qz, sums)) return r;
+  if (auto r = check_qacc40_range(sums, g.taps(), "taps")) return r;
   return check_scratch(layout_of(g).bytes, "the widened input copy");
 }
 

@@ -4,7 +4,7 @@
 // 16, 17, 64; strides 1 and 2; SAME with odd and even kernels and VALID; dilation 2; input zero
 // points -128 and 127 among random ones; extreme weights; left and right shifts; ReLU6 clamps;
 // depth multipliers 1 to 3; one layer in ten with scales of exactly a power of two; one depthwise
-// layer in three again with NCHW activations.
+// layer in three and one conv layer in five again with NCHW activations.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -96,7 +96,7 @@ Spatial draw_spatial(std::mt19937_64& rng) {
 
 TEST(FamilyProperty, ConvRandomLayers) {
   const int layers = 500 * scale();
-  std::int64_t variants = 0;
+  std::int64_t variants = 0, nchw_variants = 0;
   for (int i = 0; i < layers; ++i) {
     std::mt19937_64 rng(1000 + i);
     const Spatial sp = draw_spatial(rng);
@@ -109,11 +109,18 @@ TEST(FamilyProperty, ConvRandomLayers) {
     draw_common(t, rng, i);
     SCOPED_TRACE(t.describe());
     variants += test_all_families(t, OpKind::kConv2d);
+    if (i % 5 == 0) {  // the same layer with NCHW activations: only the families that take them
+      t.layout(ActivationLayout::kNchw);
+      SCOPED_TRACE("NCHW");
+      nchw_variants += test_all_families(t, OpKind::kConv2d);
+    }
     if (::testing::Test::HasFailure()) break;
   }
   RecordProperty("layers", layers);
   RecordProperty("variants_verified", static_cast<int>(variants));
+  RecordProperty("nchw_variants_verified", static_cast<int>(nchw_variants));
   EXPECT_GE(variants, layers) << "every layer has at least one legal variant";
+  EXPECT_GE(nchw_variants, layers / 5) << "every NCHW layer has at least one legal variant";
 }
 
 TEST(FamilyProperty, DepthwiseRandomLayers) {

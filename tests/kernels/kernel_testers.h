@@ -205,13 +205,16 @@ class ConvTester : public TesterBase<ConvTester> {
   ConvTester& dilation(int d) { return dilation(d, d); }
   ConvTester& dilation(int h, int w) { EXPECT_TRUE(h >= 1 && w >= 1); dh_ = h; dw_ = w; return *this; }
   ConvTester& padding(Padding p) { padding_ = p; return *this; }
+  // Input channels / filter input channels (both channel counts must divide by it).
+  ConvTester& groups(int g) { EXPECT_GE(g, 1); groups_ = g; return *this; }
+  ConvTester& layout(ActivationLayout l) { layout_ = l; return *this; }
 
   Layer layer() const {
     Layer l;
     l.op = OpKind::kConv2d;
     l.op_name = "CONV_2D";
     l.inputs = {tensor({batches_, height_, width_, in_c_})};
-    l.weights = tensor({out_c_, kh_, kw_, in_c_}, ElementType::kInt8, true);
+    l.weights = tensor({out_c_, kh_, kw_, in_c_ / groups_}, ElementType::kInt8, true);
     if (bias_) l.bias = tensor({out_c_}, ElementType::kInt32, true);
     const int ekh = (kh_ - 1) * dh_ + 1, ekw = (kw_ - 1) * dw_ + 1;
     const int oh = padding_ == Padding::kSame ? (height_ + sh_ - 1) / sh_ : (height_ - ekh) / sh_ + 1;
@@ -222,6 +225,7 @@ class ConvTester : public TesterBase<ConvTester> {
     l.options.dilation_h = dh_;
     l.options.dilation_w = dw_;
     l.options.padding = padding_;
+    l.options.layout = layout_;
     quantize(l, out_c_, 0);
     fill_constants(l);
     complete_layer(l);
@@ -229,15 +233,16 @@ class ConvTester : public TesterBase<ConvTester> {
   }
 
   std::string shape_text() const {
-    return fmt::format("conv {}x{}x{}x{} -> {} k{}x{} s{}x{} d{}x{} {} zp {}/{} {}", batches_, height_, width_, in_c_,
-                       out_c_, kh_, kw_, sh_, sw_, dh_, dw_, to_string(padding_), input_zp_, output_zp_,
-                       to_string(activation_));
+    return fmt::format("conv {}x{}x{}x{} -> {} k{}x{} s{}x{} d{}x{} g{} {} zp {}/{} {} {}", batches_, height_, width_,
+                       in_c_, out_c_, kh_, kw_, sh_, sw_, dh_, dw_, groups_, to_string(padding_), input_zp_, output_zp_,
+                       to_string(activation_), to_string(layout_));
   }
 
  private:
   int batches_ = 1, height_ = 5, width_ = 5, in_c_ = 16, out_c_ = 4;
-  int kh_ = 3, kw_ = 3, sh_ = 1, sw_ = 1, dh_ = 1, dw_ = 1;
+  int kh_ = 3, kw_ = 3, sh_ = 1, sw_ = 1, dh_ = 1, dw_ = 1, groups_ = 1;
   Padding padding_ = Padding::kSame;
+  ActivationLayout layout_ = ActivationLayout::kNhwc;
 };
 
 class DepthwiseTester : public TesterBase<DepthwiseTester> {

@@ -1,7 +1,8 @@
-// dwconv_pix: legality and code generation (see the header).
-#include "kernels/families/dwconv_pix.h"
+// The pixel-lane families dwconv_pix and conv_pix: legality and code generation (see the header).
+#include "kernels/families/pix_lanes.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 #include <fmt/format.h>
@@ -12,7 +13,7 @@
 #include "kernels/codegen/requant_scalar.h"
 #include "kernels/codegen/requant_srcmb.h"
 #include "kernels/codegen/requant_vector.h"
-#include "kernels/families/depthwise_s16_rules.h"
+#include "kernels/families/s16_lane_rules.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -51,6 +52,38 @@ Plane plane_of(const ConvGeometry& g) {
   return p;
 }
 
+// How output channels meet input channels: `groups` groups of cin_g input planes and
+// out_per_group output channels each (a depthwise layer: in_c groups of one plane, the depth
+// multiplier's outputs each).
+struct Grouping {
+  int groups = 1, cin_g = 1, out_per_group = 1;
+  std::int64_t terms(const ConvGeometry& g) const { return cin_g * g.taps(); }
+};
+
+Grouping grouping_of(const Layer& layer, const ConvGeometry& g) {
+  if (layer.op == OpKind::kDepthwiseConv2d) return {.groups = g.in_c, .cin_g = 1, .out_per_group = g.out_c / g.in_c};
+  const int groups = layer.options.groups;
+  return {.groups = groups, .cin_g = g.in_c / groups, .out_per_group = g.out_c / groups};
+}
+
+// The weight of output channel oc, its group's input channel ci and tap t.
+std::int8_t weight_at(const Layer& layer, const std::vector<std::int8_t>& w, const ConvGeometry& g,
+                      const Grouping& gr, int oc, int ci, std::int64_t t) {
+  if (layer.op == OpKind::kDepthwiseConv2d) return w[static_cast<std::size_t>(t * g.out_c + oc)];
+  return w[static_cast<std::size_t>((oc * g.taps() + t) * gr.cin_g + ci)];  // [Cout, KH, KW, Cin / groups]
+}
+
+AbsWeightSums abs_weight_sums(const Layer& layer, const ConvGeometry& g, const Grouping& gr) {
+  if (!layer.weights->data) return AbsWeightSums(static_cast<std::size_t>(g.out_c), 128 * gr.terms(g));
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  AbsWeightSums sums(static_cast<std::size_t>(g.out_c), 0);
+  for (int oc = 0; oc < g.out_c; ++oc)
+    for (int ci = 0; ci < gr.cin_g; ++ci)
+      for (std::int64_t t = 0; t < g.taps(); ++t)
+        sums[static_cast<std::size_t>(oc)] += std::abs(int{weight_at(layer, w, g, gr, oc, ci, t)});
+  return sums;
+}
+
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
 bool nchw(const Variant& variant) { return variant.word("activations") == "nchw"; }
 
@@ -67,8 +100,10 @@ std::vector<std::uint8_t> channel_rqvec_blocks(const std::vector<std::int32_t>& 
   return out;
 }
 
+// kSlotWeights, kSlotTable: the current tile's; the *Base slots: the call block's buffers.
 constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotVectors = 2, kSlotPlanes = 3, kSlotSave = 4, kSlotBatch = 5,
-              kSlotIc = 6, kSlotM = 7, kSlotOy = 8, kSlotStage = 9;
+              kSlotIc = 6, kSlotM = 7, kSlotOy = 8, kSlotStage = 9, kSlotCi = 10, kSlotTilePlanes = 11,
+              kSlotOutBatch = 12, kSlotTile = 13, kSlotTileOut = 14, kSlotWeightsBase = 15, kSlotTableBase = 16, kSlotGroup = 17;
 
 // Registers of the staging copies: a8 walks the input (advanced past the image), a9 and a10 the
 // first and second column phase of a row, a14 holds the input offset; a4, a6, a7, a11-a13, a15
@@ -143,8 +178,8 @@ void emit_stage(model::FunctionBuilder& b, const ConvGeometry& g, const Plane& p
 
 }  // namespace
 
-std::optional<Rejection> dwconv_pix_legal(const Layer& layer, const Variant& variant) {
-  PIETUNE_CHECK(layer.op == OpKind::kDepthwiseConv2d) << to_string(layer.op);
+std::optional<Rejection> pix_lanes_legal(const Layer& layer, const Variant& variant) {
+  PIETUNE_CHECK(layer.op == OpKind::kDepthwiseConv2d || layer.op == OpKind::kConv2d) << to_string(layer.op);
   if (auto r = check_types(layer)) return r;
   const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
   if (auto r = check_shift_range(qz)) return r;
@@ -153,14 +188,16 @@ std::optional<Rejection> dwconv_pix_legal(const Layer& layer, const Variant& var
     return Rejection{"pix_stride", fmt::format("column stride {}: the staged plane splits columns into 1 or 2 phases "
                                                "so that 8 output pixels read 8 consecutive values",
                                                g.stride_w)};
+  const Grouping gr = grouping_of(layer, g);
+  const AbsWeightSums sums = abs_weight_sums(layer, g, gr);
   if (vector_epilogue(variant))
-    if (auto r = check_rqvec_depthwise(layer, g, qz)) return r;
-  if (auto r = check_qacc40_depthwise(layer, g)) return r;
+    if (auto r = check_rqvec_s16(layer, qz, sums)) return r;
+  if (auto r = check_qacc40_range(sums, gr.terms(g), gr.cin_g == 1 ? "taps" : "products")) return r;
   return check_scratch(plane_of(g).bytes * g.in_c, "the staged int16 planes");
 }
 
-GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) {
-  PIETUNE_CHECK(!dwconv_pix_legal(layer, variant)) << variant.name();
+GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
+  PIETUNE_CHECK(!pix_lanes_legal(layer, variant)) << variant.name();
   const ConvGeometry g = conv_geometry(layer);
   const Plane p = plane_of(g);
   const reference::ChannelQuantization qz = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
@@ -173,13 +210,15 @@ GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) 
   GeneratedKernel k;
   k.symbol = variant.symbol();
   k.layout = planar ? ActivationLayout::kNchw : ActivationLayout::kNhwc;
+  const Grouping gr = grouping_of(layer, g);
   ConstantBuffer weights{"weights", {}};
-  for (int c = 0; c < g.out_c; ++c)
-    for (std::int64_t t = 0; t < taps; ++t) {
-      const auto u = static_cast<std::uint16_t>(std::int16_t{w[static_cast<std::size_t>(t * g.out_c + c)]});
-      weights.bytes.push_back(static_cast<std::uint8_t>(u));
-      weights.bytes.push_back(static_cast<std::uint8_t>(u >> 8));
-    }
+  for (int oc = 0; oc < g.out_c; ++oc)
+    for (int ci = 0; ci < gr.cin_g; ++ci)
+      for (std::int64_t t = 0; t < taps; ++t) {
+        const auto u = static_cast<std::uint16_t>(std::int16_t{weight_at(layer, w, g, gr, oc, ci, t)});
+        weights.bytes.push_back(static_cast<std::uint8_t>(u));
+        weights.bytes.push_back(static_cast<std::uint8_t>(u >> 8));
+      }
   k.constants.push_back(std::move(weights));
   if (rqvec) {
     k.constants.push_back({"rqvec_channels", channel_rqvec_blocks(bias, qz)});
@@ -189,7 +228,6 @@ GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) 
   }
   const std::int64_t planes_bytes = p.bytes * g.in_c;
   k.scratch_bytes = static_cast<std::uint32_t>(planes_bytes + (rqvec ? codegen::kQaccImageBytes : 0));
-  const int multiplier = g.out_c / g.in_c;
   const std::int32_t out_plane = g.out_h * g.out_w;
   // Output bytes between horizontal neighbours of one channel, and between channels.
   const std::int32_t out_step = planar ? 1 : g.out_c;
@@ -198,9 +236,9 @@ GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);
   if (rqvec)
-    codegen::call_block_to_slots(b, {kSlotWeights, kSlotTable, kSlotVectors, kSlotPlanes}, 7);
+    codegen::call_block_to_slots(b, {kSlotWeightsBase, kSlotTableBase, kSlotVectors, kSlotPlanes}, 7);
   else
-    codegen::call_block_to_slots(b, {kSlotWeights, kSlotTable, kSlotPlanes}, 7);
+    codegen::call_block_to_slots(b, {kSlotWeightsBase, kSlotTableBase, kSlotPlanes}, 7);
   if (rqvec) {
     codegen::add_const(b, 8, 7, static_cast<std::int32_t>(planes_bytes), 9);
     codegen::store_slot(b, 8, kSlotSave);
@@ -241,7 +279,15 @@ GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) 
       codegen::emit_load_qacc_image(b, 6);
     else
       b.emit(Opcode::kEeZeroQacc, {});
-    for (std::int64_t t = 0; t < taps; ++t) emit_tap(t);
+    if (gr.cin_g == 1) {
+      for (std::int64_t t = 0; t < taps; ++t) emit_tap(t);
+    } else {  // the group's input planes in turn, then a9 back at the group's first
+      codegen::slot_loop(b, kSlotCi, gr.cin_g, 8, [&] {
+        for (std::int64_t t = 0; t < taps; ++t) emit_tap(t);
+        codegen::add_const(b, 9, 9, static_cast<std::int32_t>(p.bytes), 8);
+      });
+      codegen::add_const(b, 9, 9, static_cast<std::int32_t>(-gr.cin_g * p.bytes), 8);
+    }
     if (rqvec) {
       codegen::load_slot(b, 12, kSlotVectors);
       codegen::load_slot(b, 13, kSlotSave);
@@ -263,32 +309,100 @@ GeneratedKernel dwconv_pix_generate(const Layer& layer, const Variant& variant) 
     }
     codegen::add_const(b, 4, 4, channel_step - lanes * out_step, 15);
   };
-  // One block of 8 output pixels: a9 its inputs in plane 0, a3 its first output in channel 0; all
-  // channels, then a9 and a3 advance to the next block.
-  const auto block = [&](int lanes) {
+  // Tiles of output channels: the block loop runs every channel of a tile for one block of
+  // pixels, so the tile's weights and requantization data are read once per block; a tile keeps
+  // them within half the 32 KB data cache (with rqvec's 160 bytes per channel a layer's whole set
+  // would thrash it). A tile is whole groups, or part of one group's channels when a group alone
+  // is over the budget (a plain convolution is one group).
+  constexpr std::int64_t kTileConstantBudget = 16 * 1024;
+  const std::int64_t channel_bytes =
+      rqvec ? codegen::kQaccImageBytes + codegen::rqvec_block_bytes(1) : codegen::kRequantEntryBytes;
+  const std::int64_t channel_constant_bytes = channel_bytes + 2 * gr.terms(g);
+  const bool whole_groups = gr.out_per_group * channel_constant_bytes <= kTileConstantBudget;
+  const int tile_groups = whole_groups ? static_cast<int>(std::clamp<std::int64_t>(
+                                             kTileConstantBudget / (gr.out_per_group * channel_constant_bytes), 1, gr.groups))
+                                       : 1;
+  const int tile_channels = whole_groups ? gr.out_per_group
+                                         : static_cast<int>(kTileConstantBudget / channel_constant_bytes);
+
+  // One block of 8 output pixels of a tile (`groups` groups of `channels` output channels): a9 its
+  // inputs in the tile's first plane, a3 its first output in the tile's first channel; every
+  // channel of the tile, then a9 and a3 advance to the next block.
+  const auto block = [&](int lanes, int groups, int channels) {
     codegen::load_slot(b, 5, kSlotWeights);
     codegen::load_slot(b, 6, kSlotTable);
     b.emit(Opcode::kMov, {a(4), a(3)});
-    codegen::slot_loop(b, kSlotIc, g.in_c, 8, [&] {
-      codegen::slot_loop(b, kSlotM, multiplier, 8, [&] { channel(lanes); });
-      codegen::add_const(b, 9, 9, static_cast<std::int32_t>(p.bytes), 8);
+    codegen::slot_loop(b, kSlotIc, groups, 8, [&] {
+      codegen::slot_loop(b, kSlotM, channels, 8, [&] { channel(lanes); });
+      codegen::add_const(b, 9, 9, static_cast<std::int32_t>(gr.cin_g * p.bytes), 8);
     });
-    codegen::add_const(b, 9, 9, static_cast<std::int32_t>(2 * kLanes - g.in_c * p.bytes), 8);
+    codegen::add_const(b, 9, 9, static_cast<std::int32_t>(2 * kLanes - groups * gr.cin_g * p.bytes), 8);
     codegen::add_const(b, 3, 3, lanes * out_step, 8);
+  };
+  // Every output pixel of one tile (its data at the tile slots).
+  const auto tile_pixels = [&](int groups, int channels) {
+    codegen::load_slot(b, 3, kSlotTileOut);
+    codegen::load_slot(b, 7, kSlotTilePlanes);
+    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
+      b.emit(Opcode::kMov, {a(9), a(7)});
+      if (g.out_w / kLanes > 0)
+        codegen::reg_loop(b, 11, g.out_w / kLanes, [&] { block(kLanes, groups, channels); });
+      if (g.out_w % kLanes > 0) block(g.out_w % kLanes, groups, channels);
+      codegen::add_const(b, 7, 7, g.stride_h * p.row_bytes, 8);
+    });
+  };
+  // Slot += step, through a8 and a9.
+  const auto advance_slot = [&](int slot, std::int64_t step) {
+    codegen::load_slot(b, 8, slot);
+    codegen::add_const(b, 8, 8, static_cast<std::int32_t>(step), 9);
+    codegen::store_slot(b, 8, slot);
+  };
+  // The tile slots past `n` output channels (within a group) or past `groups` whole groups.
+  const auto advance_channels = [&](std::int64_t n) {
+    advance_slot(kSlotWeights, n * 2 * gr.terms(g));
+    advance_slot(kSlotTable, n * channel_bytes);
+    advance_slot(kSlotTileOut, n * channel_step);
+  };
+  const auto advance_groups = [&](std::int64_t groups) {
+    advance_slot(kSlotTilePlanes, groups * gr.cin_g * p.bytes);
+  };
+  const auto all_tiles = [&] {
+    if (whole_groups) {
+      codegen::slot_loop(b, kSlotTile, gr.groups / tile_groups, 8, [&] {
+        tile_pixels(tile_groups, gr.out_per_group);
+        advance_channels(std::int64_t{tile_groups} * gr.out_per_group);
+        advance_groups(tile_groups);
+      });
+      if (gr.groups % tile_groups > 0) tile_pixels(gr.groups % tile_groups, gr.out_per_group);
+      return;
+    }
+    codegen::slot_loop(b, kSlotGroup, gr.groups, 8, [&] {
+      codegen::slot_loop(b, kSlotTile, gr.out_per_group / tile_channels, 8, [&] {
+        tile_pixels(1, tile_channels);
+        advance_channels(tile_channels);
+      });
+      if (const int rest = gr.out_per_group % tile_channels; rest > 0) {
+        tile_pixels(1, rest);
+        advance_channels(rest);
+      }
+      advance_groups(1);
+    });
   };
 
   codegen::slot_loop(b, kSlotBatch, g.batches, 8, [&] {
     emit_stage(b, g, p, qz.input_offset, planar);
-    codegen::load_slot(b, 7, kSlotPlanes);
-    codegen::slot_loop(b, kSlotOy, g.out_h, 8, [&] {
-      b.emit(Opcode::kMov, {a(9), a(7)});
-      if (g.out_w / kLanes > 0) codegen::reg_loop(b, 11, g.out_w / kLanes, [&] { block(kLanes); });
-      if (g.out_w % kLanes > 0) block(g.out_w % kLanes);
-      codegen::add_const(b, 7, 7, g.stride_h * p.row_bytes, 8);
-    });
+    codegen::store_slot(b, 3, kSlotOutBatch);
+    codegen::store_slot(b, 3, kSlotTileOut);
+    codegen::load_slot(b, 8, kSlotPlanes);
+    codegen::store_slot(b, 8, kSlotTilePlanes);
+    codegen::load_slot(b, 8, kSlotWeightsBase);
+    codegen::store_slot(b, 8, kSlotWeights);
+    codegen::load_slot(b, 8, kSlotTableBase);
+    codegen::store_slot(b, 8, kSlotTable);
+    all_tiles();
     codegen::add_const(b, 2, 2, g.in_h * g.in_w * g.in_c, 8);
-    // a3 is past channel 0 of the image (nchw: past its first plane) : on to the next image.
-    if (planar) codegen::add_const(b, 3, 3, (g.out_c - 1) * out_plane, 8);
+    codegen::load_slot(b, 3, kSlotOutBatch);
+    codegen::add_const(b, 3, 3, g.out_c * out_plane, 8);
   });
   codegen::emit_epilogue(b);
   k.program = single_function_program(std::move(b).finish());

@@ -1,0 +1,46 @@
+// The 16-bit lane rules (see the header).
+#include "kernels/families/s16_lane_rules.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "kernels/codegen/requant_vector.h"
+
+namespace pietune::kernels::families {
+
+AbsWeightSums depthwise_abs_weight_sums(const Layer& layer, const ConvGeometry& g) {
+  if (!layer.weights->data) return AbsWeightSums(static_cast<std::size_t>(g.out_c), 128 * g.taps());
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  AbsWeightSums sums(static_cast<std::size_t>(g.out_c), 0);
+  for (int c = 0; c < g.out_c; ++c)
+    for (std::int64_t t = 0; t < g.taps(); ++t)
+      sums[static_cast<std::size_t>(c)] += std::abs(int{w[static_cast<std::size_t>(t * g.out_c + c)]});
+  return sums;
+}
+
+std::optional<Rejection> check_qacc40_range(const AbsWeightSums& sums, std::int64_t terms, const char* terms_name) {
+  constexpr std::int64_t kLaneMax = (std::int64_t{1} << 39) - 1;
+  for (std::size_t c = 0; c < sums.size(); ++c)
+    if (255 * sums[c] > kLaneMax)
+      return Rejection{"qacc40_range", fmt::format("channel {}: worst-case lane sum {} over {} {} exceeds the 40-bit "
+                                                   "QACC lane range (sum of |w| = {}, inputs -255..255)",
+                                                   c, 255 * sums[c], terms, terms_name, sums[c])};
+  return std::nullopt;
+}
+
+std::optional<Rejection> check_rqvec_s16(const Layer& layer, const reference::ChannelQuantization& qz,
+                                         const AbsWeightSums& sums) {
+  const bool have_data = layer.weights->data != nullptr;
+  const std::vector<std::int32_t> bias =
+      have_data ? bias_int32(layer, static_cast<std::int64_t>(sums.size())) : std::vector<std::int32_t>{};
+  std::int64_t worst = 0;
+  for (std::size_t c = 0; c < sums.size(); ++c) {
+    const std::int64_t abs_bias = have_data ? std::abs(std::int64_t{bias[c]}) : std::int64_t{1} << 24;
+    worst = std::max(worst, abs_bias + 255 * sums[c]);
+  }
+  return codegen::rqvec_problem(qz, worst);
+}
+
+}  // namespace pietune::kernels::families
