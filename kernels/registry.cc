@@ -106,7 +106,7 @@ constexpr FamilySpec kFamilies[] = {
      .generate = &dwconv_espnn_generate},
     {.name = "dwconv_s16",
      .op = OpKind::kDepthwiseConv2d,
-     .version = 1,
+     .version = 2,
      .prefix = "dwconv_qs16_qacc",
      .summary = "8 channels in 40-bit QACC lanes over an int16 copy with the input offset added: no 20-bit "
                 "lane-range limit",
@@ -116,7 +116,7 @@ constexpr FamilySpec kFamilies[] = {
      .generate = &dwconv_s16_generate},
     {.name = "dwconv_pix",
      .op = OpKind::kDepthwiseConv2d,
-     .version = 1,
+     .version = 2,
      .prefix = "dwconv_qs16_pix",
      .summary = "8 output pixels of one channel in 40-bit QACC lanes, the weight broadcast: one requantization "
                 "slot per channel; NHWC or NCHW activations",

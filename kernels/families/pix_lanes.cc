@@ -100,10 +100,12 @@ std::vector<std::uint8_t> channel_rqvec_blocks(const std::vector<std::int32_t>& 
   return out;
 }
 
-// kSlotWeights, kSlotTable: the current tile's; the *Base slots: the call block's buffers.
+// Frame slots. kSlotWeights, kSlotTable, kSlotTilePlanes, kSlotTileOut: the current tile's; the
+// *Base slots and kSlotPlanes: the call block's buffers; the rest are loop counters and cursors.
 constexpr int kSlotWeights = 0, kSlotTable = 1, kSlotVectors = 2, kSlotPlanes = 3, kSlotSave = 4, kSlotBatch = 5,
               kSlotIc = 6, kSlotM = 7, kSlotOy = 8, kSlotStage = 9, kSlotCi = 10, kSlotTilePlanes = 11,
-              kSlotOutBatch = 12, kSlotTile = 13, kSlotTileOut = 14, kSlotWeightsBase = 15, kSlotTableBase = 16, kSlotGroup = 17;
+              kSlotOutBatch = 12, kSlotTile = 13, kSlotTileOut = 14, kSlotWeightsBase = 15, kSlotTableBase = 16,
+              kSlotGroup = 17;
 
 // Registers of the staging copies: a8 walks the input (advanced past the image), a9 and a10 the
 // first and second column phase of a row, a14 holds the input offset; a4, a6, a7, a11-a13, a15
