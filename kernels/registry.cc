@@ -76,7 +76,7 @@ constexpr FamilySpec kFamilies[] = {
      .generate = &conv_first_generate},
     {.name = "conv_pix",
      .op = OpKind::kConv2d,
-     .version = 1,
+     .version = 2,
      .prefix = "conv_qs16_pix",
      .summary = "8 output pixels of one channel in 40-bit QACC lanes, each weight broadcast: any kernel and groups, "
                 "NHWC or NCHW activations; one requantization slot per channel",
@@ -116,7 +116,7 @@ constexpr FamilySpec kFamilies[] = {
      .generate = &dwconv_s16_generate},
     {.name = "dwconv_pix",
      .op = OpKind::kDepthwiseConv2d,
-     .version = 2,
+     .version = 3,
      .prefix = "dwconv_qs16_pix",
      .summary = "8 output pixels of one channel in 40-bit QACC lanes, the weight broadcast: one requantization "
                 "slot per channel; NHWC or NCHW activations",

@@ -149,13 +149,18 @@ void emit_srcmb_epilogue(FunctionBuilder& b, const reference::ChannelQuantizatio
   if (qz.act_max < 127) b.emit(Opcode::kEeVminS8, {q(2), q(2), q(7)});
 }
 
-void emit_store_lanes(FunctionBuilder& b, int value, int lanes, int out, int tmp) {
+void emit_store_lanes(FunctionBuilder& b, int value, int lanes, int out, int tmp, std::int32_t stride, int stride_tmp) {
   PIETUNE_CHECK(lanes >= 1 && lanes <= 16) << lanes;
   for (int word = 0; word * 4 < lanes; ++word) {
     b.emit(Opcode::kEeMovi32A, {q(value), a(tmp), imm(word)});
     for (int byte = 0; byte < 4 && word * 4 + byte < lanes; ++byte) {
       if (byte > 0) b.emit(Opcode::kSrli, {a(tmp), a(tmp), imm(8)});
-      b.emit(Opcode::kS8i, {a(tmp), a(out), imm(word * 4 + byte)});
+      if (stride == 1) {
+        b.emit(Opcode::kS8i, {a(tmp), a(out), imm(word * 4 + byte)});
+      } else {
+        b.emit(Opcode::kS8i, {a(tmp), a(out), imm(0)});
+        add_const(b, out, out, stride, stride_tmp);
+      }
     }
   }
 }

@@ -56,7 +56,10 @@ std::vector<std::uint8_t> srcmb_vectors(const reference::ChannelQuantization& q)
 void emit_srcmb_epilogue(FunctionBuilder& b, const reference::ChannelQuantization& q, int vectors, int tmp, int tmp2);
 
 // Stores the first `lanes` bytes of q register `value` at address register `out` + 0..lanes-1,
-// which may be unaligned (EE.MOVI.32.A per word, then s8i and shifts); clobbers `tmp`.
-void emit_store_lanes(FunctionBuilder& b, int value, int lanes, int out, int tmp);
+// which may be unaligned (EE.MOVI.32.A per word, then s8i and shifts); clobbers `tmp`. With a
+// `stride` other than 1 the bytes go `stride` apart instead and `out` advances by lanes * stride
+// (stride_tmp clobbered when the stride needs a register).
+void emit_store_lanes(FunctionBuilder& b, int value, int lanes, int out, int tmp, std::int32_t stride = 1,
+                      int stride_tmp = -1);
 
 }  // namespace pietune::kernels::codegen

@@ -268,11 +268,18 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
     }
     b.emit(Opcode::kEeVmulasS16Qacc, {q(0), q(1)});
   };
-  // One output of the channel at a4 from `value`; a4 steps to the next pixel of the block.
-  const auto store_output = [&](int value) {
+  // Output `lane` of the channel from `value`: nchw at a4 + lane (a4 kept), nhwc at a4 (a4 steps
+  // to the next pixel of the block).
+  const auto store_output = [&](int value, int lane) {
+    if (planar) {
+      b.emit(Opcode::kS8i, {a(value), a(4), imm(lane)});
+      return;
+    }
     b.emit(Opcode::kS8i, {a(value), a(4), imm(0)});
     codegen::add_const(b, 4, 4, out_step, 15);
   };
+  // a4 after a channel's stores: to the same pixel of the next channel.
+  const auto next_channel_step = [&](int lanes) { return channel_step - (planar ? 0 : lanes * out_step); };
   const codegen::RequantRegs rq{.acc = 12, .t0 = 13, .t1 = 14, .t2 = 15, .table = 6};
   // One output channel of the block at a9 (its input plane), written at a4: a5 and a6 advance to
   // the next channel's weights and requantization data, a4 to the next channel's outputs.
@@ -294,22 +301,16 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
       codegen::load_slot(b, 12, kSlotVectors);
       codegen::load_slot(b, 13, kSlotSave);
       codegen::emit_rqvec_epilogue(b, 1, codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
-      for (int word = 0; word * 4 < lanes; ++word) {
-        b.emit(Opcode::kEeMovi32A, {q(7), a(14), imm(word)});
-        for (int byte = 0; byte < 4 && word * 4 + byte < lanes; ++byte) {
-          if (byte > 0) b.emit(Opcode::kSrli, {a(14), a(14), imm(8)});
-          store_output(14);
-        }
-      }
+      codegen::emit_store_lanes(b, 7, lanes, 4, 14, out_step, 15);
     } else {
       for (int lane = 0; lane < lanes; ++lane) {
         codegen::emit_qacc_wide_lane(b, lane, rq.acc, rq.t0);
         codegen::emit_requant_scalar(b, rq, 0, qz);
-        store_output(rq.acc);
+        store_output(rq.acc, lane);
       }
       b.emit(Opcode::kAddi, {a(6), a(6), imm(codegen::kRequantEntryBytes)});
     }
-    codegen::add_const(b, 4, 4, channel_step - lanes * out_step, 15);
+    codegen::add_const(b, 4, 4, next_channel_step(lanes), 15);
   };
   // Tiles of output channels: the block loop runs every channel of a tile for one block of
   // pixels, so the tile's weights and requantization data are read once per block; a tile keeps
