@@ -1,5 +1,5 @@
 // costdb speed on a warm database of 10,000 estimates (200 layers x 50 variants, the shape of a few tuned
-// models): find_estimate hits and misses, estimates_for_layer, put_estimate throughput (new keys and
+// models): find_estimate hits and misses, put_estimate throughput (new keys and
 // replacements, each committed on its own), and open() itself (which runs PRAGMA quick_check).
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -97,20 +97,6 @@ void BM_FindEstimateMiss(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_FindEstimateMiss);
-
-void BM_EstimatesForLayer(benchmark::State& state) {
-  Database& db = filled("find.sqlite");
-  const EstimateKey probe = key(0, 0);
-  int layer = 0;
-  for (auto _ : state) {
-    auto found = db.estimates_for_layer(hex16(static_cast<unsigned>(layer++ % kLayers)), probe.machine_hash,
-                                        probe.mode, probe.placement);
-    if (found.size() != kVariantsPerLayer) state.SkipWithError("wrong estimate count");
-    benchmark::DoNotOptimize(found);
-  }
-  state.counters["estimates_per_call"] = kVariantsPerLayer;
-}
-BENCHMARK(BM_EstimatesForLayer);
 
 // New keys: each put is its own committed transaction (WAL append, no fsync with synchronous=NORMAL).
 void BM_PutEstimateNew(benchmark::State& state) {

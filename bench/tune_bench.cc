@@ -36,8 +36,11 @@ tuner::TuneOptions options() {
 }
 
 tuner::TuneResult tune(costdb::Database& db) {
-  return tuner::tune_model(person_detect(), "person_detect.tflite", options(), model::default_machine(), db,
-                           [](const tuner::Progress&) {});
+  tuner::RunRecorder run(db, person_detect(), "person_detect.tflite", options(), model::default_machine());
+  tuner::TuneResult result =
+      tuner::tune_model(person_detect(), options(), model::default_machine(), db, run, [](const tuner::Progress&) {});
+  run.finish();
+  return result;
 }
 
 void BM_TunePersonDetectCold(benchmark::State& state) {

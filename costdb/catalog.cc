@@ -18,6 +18,7 @@ constexpr char kInsertVariant[] =
 }  // namespace
 
 void Database::put_layer(const std::string& signature, const std::string& layer_json) {
+  impl_->require_writable("put_layer");
   StatementUse insert = impl_->connection.cached(kInsertLayer, "put_layer");
   insert->bind_text(1, signature).bind_text(2, layer_json).run();
 }
@@ -31,6 +32,7 @@ std::optional<std::string> Database::layer_json(const std::string& signature) co
 
 void Database::put_variant(const std::string& name, const std::string& family, const std::string& params_json,
                            int generator_version) {
+  impl_->require_writable("put_variant");
   StatementUse insert = impl_->connection.cached(kInsertVariant, "put_variant");
   insert->bind_text(1, name).bind_int(2, generator_version).bind_text(3, family).bind_text(4, params_json).run();
 }

@@ -31,7 +31,12 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
+
+// How a file is opened. kReadOnly never writes (no file created, no WAL switch, no migration: an
+// older schema is refused) and serves the reading commands; kReadWriteIfPossible opens a file it
+// may not write (a CI artifact, a read-only mount) read-only instead of failing.
+enum class Access { kReadWrite, kReadOnly, kReadWriteIfPossible };
 
 struct RunRecord {
   std::int64_t id = 0;          // assigned by begin_run
@@ -43,13 +48,18 @@ struct RunRecord {
   std::string options_json;     // the options that change the result (budget, placement, seed...)
   std::string started_at;       // ISO 8601 UTC, set by begin_run
   std::string ended_at;         // "" while running
-  std::string status;           // "running", "done", "failed"
+  std::string status;           // "running", "done", "failed", "interrupted"
+  // The process running it, "host:pid:start" ("" before schema 3): a later begin_run marks a
+  // `running` run whose process is gone (killed, crashed) "interrupted". begin_run fills it in
+  // when empty (tests set it to simulate a dead process).
+  std::string owner;
 };
 
-// One estimate: (layer timing signature, variant name, generator version, machine hash, mode,
-// placement) -> cycles and the breakdown JSON.
+// One estimate: (program key, variant name, generator version, machine hash, mode, placement) ->
+// cycles and the breakdown JSON. The program key names the generated program and its buffers (the
+// tuner's estimate_key_hex), never a layer: layers that generate different code never share one.
 struct EstimateKey {
-  std::string layer_signature;  // hex of Layer::timing_signature()
+  std::string program_key;
   std::string variant;          // Variant::name()
   int generator_version = 1;    // FamilySpec::version
   std::string machine_hash;
@@ -100,16 +110,22 @@ struct MeasurementRecord {
 
 class Database {
  public:
-  // Opens or creates `path` (its directory must exist). Throws Error as described above.
-  static Database open(const std::string& path);
+  // Opens or creates `path` (its directory must exist; kReadOnly: the file must exist). Throws
+  // Error as described above.
+  static Database open(const std::string& path, Access access = Access::kReadWrite);
   ~Database();
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
 
   const std::string& path() const;
   int schema_version() const;
+  // True when opened read-only (kReadOnly, or kReadWriteIfPossible on a file it may not write):
+  // every put_* and begin_run then throws Error "<path>: opened read-only".
+  bool read_only() const;
 
-  // Runs. begin_run stores `run` with status "running" and started_at now; returns its id.
+  // Runs. begin_run first marks "interrupted" every run left "running" by a process that is gone
+  // (same host, pid no longer that process), then stores `run` with status "running" and
+  // started_at now; returns its id. end_run takes "done" or "failed".
   std::int64_t begin_run(const RunRecord& run);
   void end_run(std::int64_t run_id, const std::string& status);
   std::vector<RunRecord> runs() const;  // oldest first
@@ -124,9 +140,6 @@ class Database {
   // Estimates (insert or replace on the same key).
   void put_estimate(const EstimateRecord& estimate);
   std::optional<EstimateRecord> find_estimate(const EstimateKey& key) const;
-  // Every estimate of a layer for a machine, mode and placement (any variant, any generator version).
-  std::vector<EstimateRecord> estimates_for_layer(const std::string& layer_signature, const std::string& machine_hash,
-                                                  const std::string& mode, const std::string& placement) const;
   std::int64_t estimate_count() const;
 
   // Verifications (insert or replace on (layer_identity, variant, generator_version)).
@@ -145,6 +158,7 @@ class Database {
  private:
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
+  void mark_interrupted_runs();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "costdb/costdb.h"
 #include "costdb/sqlite_handle.h"
@@ -13,9 +14,15 @@
 namespace pietune::costdb {
 
 struct Database::Impl {
-  explicit Impl(const std::string& path) : connection(path) {}
+  Impl(const std::string& path, OpenMode mode) : connection(path, mode), read_only(mode != OpenMode::kReadWrite) {}
+
+  // Error "<path>: <what>: opened read-only" before any write is tried.
+  void require_writable(std::string_view what) const {
+    if (read_only) throw Error(connection.path() + ": " + std::string(what) + ": opened read-only");
+  }
 
   Connection connection;
+  bool read_only = false;
   int schema_version = 0;
 };
 

@@ -1,4 +1,4 @@
-// Estimates: cycles and breakdown per (layer signature, machine, mode, placement, variant, generator version).
+// Estimates: cycles and breakdown per (program key, machine, mode, placement, variant, generator version).
 #include "costdb/costdb.h"
 #include "costdb/database_impl.h"
 
@@ -7,23 +7,20 @@ namespace pietune::costdb {
 namespace {
 
 constexpr char kInsertEstimate[] =
-    "INSERT OR REPLACE INTO estimates (layer_signature, machine_hash, mode, placement, variant, generator_version, "
+    "INSERT OR REPLACE INTO estimates (program_key, machine_hash, mode, placement, variant, generator_version, "
     "cycles, breakdown_json, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " PIETUNE_COSTDB_NOW ")";
 constexpr char kFindEstimate[] =
-    "SELECT cycles, breakdown_json FROM estimates WHERE layer_signature = ?1 AND machine_hash = ?2 AND mode = ?3 "
+    "SELECT cycles, breakdown_json FROM estimates WHERE program_key = ?1 AND machine_hash = ?2 AND mode = ?3 "
     "AND placement = ?4 AND variant = ?5 AND generator_version = ?6";
-// A prefix of the primary key: one range scan, already in (variant, generator_version) order.
-constexpr char kEstimatesForLayer[] =
-    "SELECT variant, generator_version, cycles, breakdown_json FROM estimates WHERE layer_signature = ?1 "
-    "AND machine_hash = ?2 AND mode = ?3 AND placement = ?4 ORDER BY variant, generator_version";
 constexpr char kCountEstimates[] = "SELECT count(*) FROM estimates";
 
 }  // namespace
 
 void Database::put_estimate(const EstimateRecord& estimate) {
+  impl_->require_writable("put_estimate");
   const EstimateKey& key = estimate.key;
   StatementUse insert = impl_->connection.cached(kInsertEstimate, "put_estimate");
-  insert->bind_text(1, key.layer_signature)
+  insert->bind_text(1, key.program_key)
       .bind_text(2, key.machine_hash)
       .bind_text(3, key.mode)
       .bind_text(4, key.placement)
@@ -36,7 +33,7 @@ void Database::put_estimate(const EstimateRecord& estimate) {
 
 std::optional<EstimateRecord> Database::find_estimate(const EstimateKey& key) const {
   StatementUse select = impl_->connection.cached(kFindEstimate, "find_estimate");
-  select->bind_text(1, key.layer_signature)
+  select->bind_text(1, key.program_key)
       .bind_text(2, key.machine_hash)
       .bind_text(3, key.mode)
       .bind_text(4, key.placement)
@@ -44,22 +41,6 @@ std::optional<EstimateRecord> Database::find_estimate(const EstimateKey& key) co
       .bind_int(6, key.generator_version);
   if (!select->step()) return std::nullopt;
   return EstimateRecord{key, select->column_real(0), select->column_text(1)};
-}
-
-std::vector<EstimateRecord> Database::estimates_for_layer(const std::string& layer_signature,
-                                                          const std::string& machine_hash, const std::string& mode,
-                                                          const std::string& placement) const {
-  StatementUse select = impl_->connection.cached(kEstimatesForLayer, "estimates_for_layer");
-  select->bind_text(1, layer_signature).bind_text(2, machine_hash).bind_text(3, mode).bind_text(4, placement);
-  std::vector<EstimateRecord> estimates;
-  while (select->step()) {
-    EstimateRecord& e = estimates.emplace_back();
-    e.key = EstimateKey{layer_signature, select->column_text(0), static_cast<int>(select->column_int(1)),
-                        machine_hash, mode, placement};
-    e.cycles = select->column_real(2);
-    e.breakdown_json = select->column_text(3);
-  }
-  return estimates;
 }
 
 std::int64_t Database::estimate_count() const {

@@ -17,6 +17,7 @@ constexpr char kSelectMeasurements[] =
 }  // namespace
 
 void Database::add_measurement(const MeasurementRecord& measurement) {
+  impl_->require_writable("add_measurement");
   StatementUse insert = impl_->connection.cached(kInsertMeasurement, "add_measurement");
   insert->bind_text(1, measurement.layer_signature)
       .bind_text(2, measurement.variant)

@@ -1,7 +1,6 @@
 // The schema steps (see migrations.h). Estimates, verifications, choices, layers and variants are
 // WITHOUT ROWID tables keyed by their lookup: the primary key is the one b-tree the lookups walk, with
-// no second index to keep in step. estimates' key starts with (layer_signature, machine_hash, mode,
-// placement), so estimates_for_layer is a prefix scan of the same key find_estimate uses in full.
+// no second index to keep in step.
 #include "costdb/migrations.h"
 
 #include <array>
@@ -105,9 +104,22 @@ CREATE TABLE measurements (
 CREATE INDEX measurements_by_layer ON measurements (layer_signature);
 )sql";
 
+// Version 3: estimates keyed by the generated program instead of the layer's timing signature,
+// which left out the quantization values some generators' code depends on (so two layers could
+// share a wrong number): the old rows are dropped and recomputed on demand. Runs record their
+// owner process, so a run killed mid-way can be marked interrupted; runs an older pietune left
+// `running` have no owner to check and are marked now (one still alive sets its status when it ends).
+constexpr std::string_view kVersion3 = R"sql(
+DELETE FROM estimates;
+ALTER TABLE estimates RENAME COLUMN layer_signature TO program_key;
+ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+UPDATE runs SET status = 'interrupted', ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running';
+)sql";
+
 constexpr std::array kSteps = {
     MigrationStep{1, "runs, layers, variants, estimates, verifications, choices", kVersion1},
     MigrationStep{2, "choices.detail_json, measurements", kVersion2},
+    MigrationStep{3, "estimates keyed by program, runs.owner", kVersion3},
 };
 
 constexpr bool steps_are_consecutive() {

@@ -1,21 +1,25 @@
 // Runs and their per-layer choices.
 #include "costdb/costdb.h"
 #include "costdb/database_impl.h"
+#include "costdb/process_owner.h"
 
 namespace pietune::costdb {
 
 namespace {
 
 constexpr char kInsertRun[] =
-    "INSERT INTO runs (tool_version, git_commit, machine_hash, model, model_hash, options_json, started_at, status) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " PIETUNE_COSTDB_NOW ", 'running')";
+    "INSERT INTO runs (tool_version, git_commit, machine_hash, model, model_hash, options_json, started_at, status, "
+    "owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " PIETUNE_COSTDB_NOW ", 'running', ?7)";
+constexpr char kRunningRuns[] = "SELECT id, owner FROM runs WHERE status = 'running'";
+constexpr char kInterruptRun[] =
+    "UPDATE runs SET status = 'interrupted', ended_at = " PIETUNE_COSTDB_NOW " WHERE id = ?1 AND status = 'running'";
 constexpr char kEndRun[] = "UPDATE runs SET status = ?2, ended_at = " PIETUNE_COSTDB_NOW " WHERE id = ?1";
 constexpr char kSelectRuns[] =
     "SELECT id, tool_version, git_commit, machine_hash, model, model_hash, options_json, started_at, "
-    "COALESCE(ended_at, ''), status FROM runs ORDER BY id";
+    "COALESCE(ended_at, ''), status, owner FROM runs ORDER BY id";
 constexpr char kSelectRun[] =
     "SELECT id, tool_version, git_commit, machine_hash, model, model_hash, options_json, started_at, "
-    "COALESCE(ended_at, ''), status FROM runs WHERE id = ?1";
+    "COALESCE(ended_at, ''), status, owner FROM runs WHERE id = ?1";
 
 constexpr char kInsertChoice[] =
     "INSERT OR REPLACE INTO choices (run_id, layer_index, layer_signature, op, variant, family, cycles, "
@@ -36,6 +40,7 @@ RunRecord read_run(const Statement& row) {
   run.started_at = row.column_text(7);
   run.ended_at = row.column_text(8);
   run.status = row.column_text(9);
+  run.owner = row.column_text(10);
   return run;
 }
 
@@ -56,7 +61,23 @@ ChoiceRecord read_choice(const Statement& row) {
 
 }  // namespace
 
+void Database::mark_interrupted_runs() {
+  Connection& connection = impl_->connection;
+  std::vector<std::int64_t> gone;
+  {
+    StatementUse select = connection.cached(kRunningRuns, "mark_interrupted_runs");
+    while (select->step())
+      if (!process_owner_alive(select->column_text(1))) gone.push_back(select->column_int(0));
+  }
+  for (std::int64_t id : gone) {
+    StatementUse update = connection.cached(kInterruptRun, "mark_interrupted_runs");
+    update->bind_int(1, id).run();
+  }
+}
+
 std::int64_t Database::begin_run(const RunRecord& run) {
+  impl_->require_writable("begin_run");
+  mark_interrupted_runs();
   Connection& connection = impl_->connection;
   StatementUse insert = connection.cached(kInsertRun, "begin_run");
   insert->bind_text(1, run.tool_version)
@@ -65,11 +86,13 @@ std::int64_t Database::begin_run(const RunRecord& run) {
       .bind_text(4, run.model)
       .bind_text(5, run.model_hash)
       .bind_text(6, run.options_json)
+      .bind_text(7, run.owner.empty() ? current_process_owner() : run.owner)
       .run();
   return connection.last_insert_rowid();
 }
 
 void Database::end_run(std::int64_t run_id, const std::string& status) {
+  impl_->require_writable("end_run");
   Connection& connection = impl_->connection;
   if (status != "done" && status != "failed") {
     throw Error(path() + ": end_run: status '" + status + "' is neither 'done' nor 'failed'");
@@ -94,6 +117,7 @@ std::optional<RunRecord> Database::run(std::int64_t run_id) const {
 }
 
 void Database::put_choice(const ChoiceRecord& choice) {
+  impl_->require_writable("put_choice");
   StatementUse insert = impl_->connection.cached(kInsertChoice, "put_choice");
   insert->bind_int(1, choice.run_id)
       .bind_int(2, choice.layer_index)

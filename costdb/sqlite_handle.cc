@@ -1,6 +1,7 @@
 // RAII over the SQLite C API (see sqlite_handle.h).
 #include "costdb/sqlite_handle.h"
 
+#include <cstring>
 #include <limits>
 
 namespace pietune::costdb {
@@ -12,6 +13,22 @@ int checked_size(std::string_view text, const Connection& connection) {
     throw Error(connection.path() + ": text of " + std::to_string(text.size()) + " bytes is too large to store");
   }
   return static_cast<int>(text.size());
+}
+
+// A path as the path part of a file: URI: '%', '?' and '#' (and non-ASCII bytes) percent-encoded.
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -72,10 +89,19 @@ void Statement::reset() noexcept {
   sqlite3_clear_bindings(stmt_);
 }
 
-Connection::Connection(const std::string& path) : path_(path) {
+Connection::Connection(const std::string& path, OpenMode mode) : path_(path) {
   // NOMUTEX: one Database is used from one thread at a time, so SQLite's per-connection mutex is waste.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  switch (mode) {
+    case OpenMode::kReadWrite: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case OpenMode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::kImmutable:
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      name = "file:" + uri_path(path) + "?immutable=1";
+      break;
+  }
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close_v2(db_);
     throw Error(path + ": cannot open: " + message);
@@ -93,7 +119,7 @@ void Connection::exec(const std::string& sql, std::string_view context) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    throw SqliteError(path_, context, text, sqlite3_extended_errcode(db_));
+    throw SqliteError(path_, context, explained(text), sqlite3_extended_errcode(db_));
   }
 }
 
@@ -104,7 +130,18 @@ StatementUse Connection::cached(const char* sql, std::string_view context) {
 }
 
 void Connection::fail(std::string_view context) const {
-  throw SqliteError(path_, context, sqlite3_errmsg(db_), sqlite3_extended_errcode(db_));
+  throw SqliteError(path_, context, explained(sqlite3_errmsg(db_)), sqlite3_extended_errcode(db_));
+}
+
+std::string Connection::explained(std::string message) const {
+  // "disk I/O error" alone does not say why: the system's reason does, or at least which operation
+  // failed (a failed write is most often a full disk).
+  const int code = sqlite3_extended_errcode(db_);
+  if ((code & 0xff) != SQLITE_IOERR && (code & 0xff) != SQLITE_FULL) return message;
+  if (const int error = sqlite3_system_errno(db_); error != 0) return message + " (" + std::strerror(error) + ")";
+  if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_TRUNCATE || code == SQLITE_IOERR_FSYNC)
+    return message + " (writing the file failed: is the disk full?)";
+  return message;
 }
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {

@@ -77,10 +77,14 @@ class StatementUse {
   Statement& statement_;
 };
 
-// An open sqlite3* (read-write, created if missing). Not movable: statements refer to it.
+// How a Connection opens its file. kImmutable reads a file nobody can be writing (SQLite then needs
+// no -shm file, which a read-only folder cannot hold).
+enum class OpenMode { kReadWrite, kReadOnly, kImmutable };
+
+// An open sqlite3*: read-write (created if missing) or read-only. Not movable: statements refer to it.
 class Connection {
  public:
-  explicit Connection(const std::string& path);
+  Connection(const std::string& path, OpenMode mode);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -100,6 +104,9 @@ class Connection {
   [[noreturn]] void fail(std::string_view context) const;
 
  private:
+  // SQLite's message, with the system's reason for an I/O failure: "disk I/O error (File too large)".
+  std::string explained(std::string message) const;
+
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;

@@ -16,6 +16,7 @@ constexpr char kFindVerification[] =
 }  // namespace
 
 void Database::put_verification(const VerificationRecord& verification) {
+  impl_->require_writable("put_verification");
   StatementUse insert = impl_->connection.cached(kInsertVerification, "put_verification");
   insert->bind_text(1, verification.layer_identity)
       .bind_text(2, verification.variant)

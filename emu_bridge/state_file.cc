@@ -1,18 +1,16 @@
 // State file reading: JSON to StateFile, validating every key, value, length and address.
 #include "emu_bridge/state_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <set>
-#include <sstream>
+#include <algorithm>
 
 #include <fmt/format.h>
 
 #include "emu_bridge/asm/asm_names.h"
 #include "emu_bridge/memory_map.h"
 #include "emu_bridge/state_file_hex.h"
+#include "model/support/bounded_read.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 
 namespace pietune::emu {
 namespace {
@@ -21,11 +19,26 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kTopKeys = "ar, q, accx, qacc_l, qacc_h, sar, sar_byte, memory";
 
+// A state file holds at most every mapped byte twice over as hex, with room for the rest.
+constexpr std::uint64_t kMaxStateFileBytes = 128u << 20;
+
 // The JSON value as a message shows it: its type, and the value itself when it is short.
-std::string describe(const Json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return fmt::format("{} {}", value.type_name(), text);
+std::string describe(const Json& value) { return fmt::format("{} {}", value.type_name(), json_excerpt(value, 40)); }
+
+// All mapped memory: what the blocks of one state file may add up to (they may overlap, but more
+// than this cannot be meant and would only cost memory).
+std::uint64_t mapped_bytes() {
+  std::uint64_t total = 0;
+  for (const RegionInfo& r : memory_regions()) total += r.size_bytes;
+  return total;
+}
+
+// Bytes from `addr` to the end of its region: the most a block starting there can hold (0 when
+// unmapped).
+std::uint64_t room_from(std::uint32_t addr) {
+  for (const RegionInfo& r : memory_regions())
+    if (addr >= r.base && addr - r.base < r.size_bytes) return r.end() - std::uint64_t{addr};
+  return 0;
 }
 
 class StateReader {
@@ -33,7 +46,7 @@ class StateReader {
   StateReader(std::string_view name, std::filesystem::path base_dir) : name_(name), base_dir_(std::move(base_dir)) {}
 
   StateFile read(std::string_view text) {
-    const Json root = parse(text);
+    const Json root = parse_json_input(text, name_, DuplicateKeys::kReject);
     if (!root.is_object()) fail("", fmt::format("expected a JSON object, got {}", describe(root)));
     StateFile state;
     for (const auto& [key, value] : root.items()) {
@@ -55,31 +68,6 @@ class StateReader {
   [[noreturn]] void fail(std::string_view where, std::string_view what) const {
     if (where.empty()) throw InputError(fmt::format("{}: {}", name_, what));
     throw InputError(fmt::format("{}: {}: {}", name_, where, what));
-  }
-
-  // Parses, rejecting duplicate keys (nlohmann would keep the last one silently).
-  Json parse(std::string_view text) const {
-    std::vector<std::set<std::string>> open_objects;
-    std::string duplicate;
-    auto callback = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
-      if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
-      else if (event == Json::parse_event_t::object_end) open_objects.pop_back();
-      else if (event == Json::parse_event_t::key && !open_objects.back().insert(parsed.get<std::string>()).second &&
-               duplicate.empty())
-        duplicate = parsed.get<std::string>();
-      return true;
-    };
-    Json root;
-    try {
-      root = Json::parse(text.begin(), text.end(), callback);
-    } catch (const Json::parse_error& e) {
-      std::string what = e.what();
-      if (const std::size_t close = what.find("] "); what.starts_with("[json.exception") && close != std::string::npos)
-        what = what.substr(close + 2);
-      fail("", fmt::format("invalid JSON: {}", what));
-    }
-    if (!duplicate.empty()) fail("", fmt::format("key '{}' given twice", duplicate));
-    return root;
   }
 
   // A JSON integer or a "0x..." string, inside [min, max].
@@ -163,6 +151,7 @@ class StateReader {
 
   void read_memory(const Json& value, StateFile& state) const {
     if (!value.is_array()) fail("memory", fmt::format("expected an array, got {}", describe(value)));
+    std::uint64_t total = 0;
     for (std::size_t i = 0; i < value.size(); ++i) {
       const std::string where = fmt::format("memory[{}]", i);
       const Json& block = object(value[i], where);
@@ -170,6 +159,7 @@ class StateReader {
       MemoryBlock out;
       bool has_addr = false;
       bool has_data = false;
+      std::string file_field;
       for (const auto& [key, v] : block.items()) {
         const std::string field = fmt::format("{}.{}", where, key);
         if (key == "addr") {
@@ -182,7 +172,7 @@ class StateReader {
           if (!v.is_string() || v.get<std::string>().empty())
             fail(field, fmt::format("expected a file name, got {}", describe(v)));
           out.file = v.get<std::string>();
-          out.bytes = read_file(out.file, field);
+          file_field = field;
           has_data = true;
         } else {
           fail(where, fmt::format("unknown key '{}' (expected addr and hex or file)", key));
@@ -190,22 +180,31 @@ class StateReader {
       }
       if (!has_addr) fail(where, "missing \"addr\"");
       if (!has_data) fail(where, "missing \"hex\" or \"file\"");
+      // Read once the address is known: a block can be no larger than the rest of its region.
+      if (!out.file.empty()) out.bytes = read_file(out.file, file_field, out.addr);
       if (out.bytes.empty()) fail(where, "empty block");
       check_mapped(out, where);
+      total += out.bytes.size();
+      if (total > mapped_bytes())
+        fail("memory", fmt::format("blocks total more than the {} bytes of mapped memory", mapped_bytes()));
       state.memory.push_back(std::move(out));
     }
   }
 
-  std::vector<std::uint8_t> read_file(const std::string& file, std::string_view where) const {
+  // A block's file, at most the bytes from `addr` to the end of its region (an unmapped address
+  // gets the largest region's size, and check_mapped's message).
+  std::vector<std::uint8_t> read_file(const std::string& file, std::string_view where, std::uint32_t addr) const {
     std::filesystem::path path(file);
     if (path.is_relative()) path = base_dir_ / path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(where, fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) fail(where, fmt::format("cannot read '{}'", path.string()));
-    const std::string data = bytes.str();
-    return {data.begin(), data.end()};
+    std::uint64_t room = room_from(addr);
+    if (room == 0)
+      for (const RegionInfo& r : memory_regions()) room = std::max<std::uint64_t>(room, r.size_bytes);
+    BoundedRead read = read_bounded(path, room);
+    if (read.outcome == BoundedRead::Outcome::kTooLarge)
+      fail(where, fmt::format("'{}': {} (the bytes from 0x{:08x} to the end of its region)", path.string(),
+                              read.reason, addr));
+    if (!read.ok()) fail(where, fmt::format("cannot read '{}': {}", path.string(), read.reason));
+    return {read.bytes.begin(), read.bytes.end()};
   }
 
   void check_mapped(const MemoryBlock& block, std::string_view where) const {
@@ -232,15 +231,16 @@ std::array<std::uint32_t, kArgCount> StateFile::args() const {
 }
 
 StateFile parse_state(std::string_view json_text, std::string_view name, const std::filesystem::path& base_dir) {
-  return StateReader(name, base_dir).read(json_text);
+  // Every value is type-checked before it is read; a get<>() missed on the way is still a clean error.
+  return read_json_input(name, [&] { return StateReader(name, base_dir).read(json_text); });
 }
 
 StateFile load_state_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open state file: {}", path, std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_state(text.str(), path, std::filesystem::path(path).parent_path());
+  const BoundedRead read = read_bounded(path, kMaxStateFileBytes);
+  if (read.outcome == BoundedRead::Outcome::kTooLarge)
+    throw InputError(fmt::format("{}: {}: too large for a state file", path, read.reason));
+  if (!read.ok()) throw InputError(fmt::format("{}: cannot open state file: {}", path, read.reason));
+  return parse_state(read.bytes, path, std::filesystem::path(path).parent_path());
 }
 
 }  // namespace pietune::emu

@@ -10,7 +10,10 @@
 // return address and stack pointer, come from the emulator). Integers may be JSON numbers or
 // "0x..." strings. ar values are 32-bit (-2^31..2^32-1), accx is 40-bit (-2^39..2^40-1, values from
 // 2^39 taken as raw two's complement), sar 0..63, sar_byte 0..15. A memory block is hex bytes or a
-// binary file (relative to the state file's folder) and must lie inside one mapped region. Unknown
+// binary file (relative to the state file's folder) and must lie inside one mapped region: a block's
+// file is checked by its size before it is read (at most the bytes from "addr" to the end of the
+// region; devices such as /dev/zero are refused), the blocks together hold at most the mapped
+// memory (about 32.5 MB) and a state file itself has at most 128 MiB. Unknown
 // keys, bad hex, wrong lengths, bad register names and unmapped blocks are InputErrors naming the
 // file: "in.json: q.q3: expected 32 hex digits (16 bytes), got 30".
 //

@@ -66,6 +66,20 @@ void check_rank(const TensorDesc& t, const char* role, std::size_t rank) {
   }
 }
 
+void check_positive_scales(const TensorDesc& t) {
+  if (!t.quant) return;
+  for (float scale : t.quant->scales) check_positive_scale(scale);
+}
+
+// The scales the reference arithmetic reads (activations and weights; the bias scale is not read).
+void check_arithmetic_scales(const Layer& layer) {
+  for (std::size_t i = 0; i < layer.inputs.size(); ++i)
+    with_context(fmt::format("input {}", i), [&] { check_positive_scales(layer.inputs[i]); });
+  for (std::size_t i = 0; i < layer.outputs.size(); ++i)
+    with_context(fmt::format("output {}", i), [&] { check_positive_scales(layer.outputs[i]); });
+  if (layer.weights) with_context("weights", [&] { check_positive_scales(*layer.weights); });
+}
+
 // Counts, ranks and the per-tensor checks; option ranges. Nothing derived is looked at.
 void check_structure(const Layer& layer) {
   const bool modelled = layer.op != OpKind::kUnsupported;
@@ -78,6 +92,7 @@ void check_structure(const Layer& layer) {
   if (layer.weights) with_context("weights", [&] { check_tensor(*layer.weights, !modelled); });
   if (layer.bias) with_context("bias", [&] { check_tensor(*layer.bias, !modelled); });
   if (!modelled) return;
+  check_arithmetic_scales(layer);
   if (layer.options.layout != ActivationLayout::kNhwc && !is_spatial(layer.op))
     fail("options.layout: {} applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the pools); {} is NHWC only",
          to_string(layer.options.layout), to_string(layer.op));
@@ -448,6 +463,10 @@ void check_tensor(const TensorDesc& t, bool allow_zero_dims) {
            q.quantized_dimension, extent);
     }
   }
+}
+
+void check_positive_scale(float scale) {
+  if (!(std::isfinite(scale) && scale > 0.0f)) fail("scale {} is not a positive number", scale);
 }
 
 void complete_layer(Layer& layer) {

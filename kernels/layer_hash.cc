@@ -59,15 +59,6 @@ bool clamps(const Layer& layer) {
 
 }  // namespace
 
-std::uint64_t fnv1a_64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 std::string Layer::timing_signature_text() const {
   std::string text = fmt::format("pietune-layer-v1|op={}/{}", kernels::to_string(op), op_name);
   for_each_tensor(*this, [&](const std::string& role, const TensorDesc& t) {

@@ -42,7 +42,8 @@ Layer layer_from_json(const nlohmann::ordered_json& json, int position);
 std::vector<Layer> layers_from_json(const nlohmann::ordered_json& document, std::string_view where);
 
 // A JSON layer file's text as a Model named after `file_name` (its stem); errors name the file:
-// "<file_name>: invalid JSON: parse error at line 3, column 5: ...", "<file_name>: layer 2: ...".
+// "<file_name>: invalid JSON: parse error at line 3, column 5: ...", "<file_name>: layer 2: ...",
+// "<file_name>: key 'op' given twice" (a repeated key is an error). A UTF-8 byte order mark is skipped.
 Model parse_layer_file(std::string_view text, std::string_view file_name);
 
 }  // namespace pietune::kernels

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -12,6 +13,7 @@
 #include "kernels/layer_check.h"
 #include "kernels/layer_json.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 
 namespace pietune::kernels {
 namespace {
@@ -24,6 +26,9 @@ template <typename... Args>
 }
 
 const char* kind_name(const json& j) { return j.type_name(); }
+
+// How much of a wrong value a message quotes.
+constexpr std::size_t kExcerptChars = 60;
 
 // A JSON value with its path from the layer object ("inputs[0].shape"), for messages.
 struct Node {
@@ -46,11 +51,11 @@ struct Node {
   std::string where() const { return path.empty() ? "layer" : path; }
 
   std::int64_t integer(std::int64_t min, std::int64_t max) const {
-    if (!value.is_number_integer()) fail("{}: expected an integer, got {}", path, value.dump());
+    if (!value.is_number_integer()) fail("{}: expected an integer, got {}", path, json_excerpt(value, kExcerptChars));
     // Unsigned values above INT64_MAX read as negative through get<int64_t>, so test them first.
     if (value.is_number_unsigned() &&
         value.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-      fail("{}: {} out of range [{}, {}]", path, value.dump(), min, max);
+      fail("{}: {} out of range [{}, {}]", path, json_excerpt(value, kExcerptChars), min, max);
     }
     const auto v = value.get<std::int64_t>();
     if (v < min || v > max) fail("{}: {} out of range [{}, {}]", path, v, min, max);
@@ -61,19 +66,19 @@ struct Node {
                                     std::numeric_limits<std::int32_t>::max()));
   }
   float number() const {
-    if (!value.is_number()) fail("{}: expected a number, got {}", path, value.dump());
+    if (!value.is_number()) fail("{}: expected a number, got {}", path, json_excerpt(value, kExcerptChars));
     const auto v = value.get<double>();
     if (!std::isfinite(v) || std::fabs(v) > std::numeric_limits<float>::max()) {
-      fail("{}: {} is not a finite float", path, value.dump());
+      fail("{}: {} is not a finite float", path, json_excerpt(value, kExcerptChars));
     }
     return static_cast<float>(v);
   }
   bool boolean() const {
-    if (!value.is_boolean()) fail("{}: expected true or false, got {}", path, value.dump());
+    if (!value.is_boolean()) fail("{}: expected true or false, got {}", path, json_excerpt(value, kExcerptChars));
     return value.get<bool>();
   }
   std::string string() const {
-    if (!value.is_string()) fail("{}: expected a string, got {}", path, value.dump());
+    if (!value.is_string()) fail("{}: expected a string, got {}", path, json_excerpt(value, kExcerptChars));
     return value.get<std::string>();
   }
   void expect_array(std::size_t max_size) const {
@@ -83,7 +88,7 @@ struct Node {
   // [height, width]
   std::pair<int, int> pair() const {
     if (!value.is_array() || value.size() != 2) {
-      fail("{}: expected [height, width], got {}", path, value.dump());
+      fail("{}: expected [height, width], got {}", path, json_excerpt(value, kExcerptChars));
     }
     return {element(0).int32(), element(1).int32()};
   }
@@ -290,7 +295,27 @@ std::string file_stem(std::string_view file_name) {
 
 }  // namespace
 
-Layer layer_from_json(const json& j, int position) { return parse_layer(Node{j, ""}, position); }
+Layer layer_from_json(const json& j, int position) {
+  try {
+    return parse_layer(Node{j, ""}, position);
+  } catch (const nlohmann::json::exception& e) {
+    // Every value is type-checked before it is read; one missed is still a clean error.
+    throw InputError(json_error_message(e));
+  }
+}
+
+// A layer's "index" names it (in headers, reports and --index) and may be any value from 0 up,
+// in any order, with gaps (a slice of a model): only negative and repeated values are refused,
+// since two layers would then share one name.
+void check_layer_indexes(const std::vector<Layer>& layers, std::string_view where) {
+  std::map<int, std::size_t> first_position;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const int index = layers[i].index;
+    if (index < 0) fail("{}: layer {}: index {}: must be 0 or more", where, i, index);
+    auto [it, inserted] = first_position.emplace(index, i);
+    if (!inserted) fail("{}: layer {}: index {}: already the index of layer {}", where, i, index, it->second);
+  }
+}
 
 std::vector<Layer> layers_from_json(const json& document, std::string_view where) {
   std::vector<Layer> layers;
@@ -300,6 +325,7 @@ std::vector<Layer> layers_from_json(const json& document, std::string_view where
     } catch (const InputError& e) {
       throw InputError(fmt::format("{}: layer 0: {}", where, e.what()));
     }
+    check_layer_indexes(layers, where);
     return layers;
   }
   if (!document.is_array()) {
@@ -313,22 +339,13 @@ std::vector<Layer> layers_from_json(const json& document, std::string_view where
       throw InputError(fmt::format("{}: layer {}: {}", where, i, e.what()));
     }
   }
+  check_layer_indexes(layers, where);
   return layers;
 }
 
 Model parse_layer_file(std::string_view text, std::string_view file_name) {
-  json document;
-  try {
-    document = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, ..." -> "parse error at line 1, ..."
-    std::string message = e.what();
-    const std::size_t bracket = message.find("] ");
-    if (message.starts_with("[json.exception") && bracket != std::string::npos) {
-      message = message.substr(bracket + 2);
-    }
-    fail("{}: invalid JSON: {}", file_name, message);
-  }
+  // A repeated key is refused, not resolved silently to its last value (as in state files).
+  const json document = parse_ordered_json_input(text, file_name, DuplicateKeys::kReject);
   Model model;
   model.name = file_stem(file_name);
   model.layers = layers_from_json(document, file_name);

@@ -4,10 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -17,6 +15,7 @@
 #include "emu_bridge/asm/asm_source.h"
 #include "emu_bridge/asm/loop_body.h"
 #include "model/ir/builder.h"
+#include "model/support/bounded_read.h"
 #include "model/support/error.h"
 
 namespace pietune::emu {
@@ -419,6 +418,10 @@ class Parser {
   std::optional<std::pair<std::uint32_t, SourcePos>> pending_align_;
 };
 
+// Generated kernels are tens of KB; a file past this is not meant as assembly (and would be held
+// whole in memory).
+constexpr std::uint64_t kMaxAssemblyFileBytes = 64u << 20;
+
 }  // namespace
 
 model::Program parse_assembly(std::string_view text, std::string_view source_name) {
@@ -426,12 +429,14 @@ model::Program parse_assembly(std::string_view text, std::string_view source_nam
 }
 
 model::Program parse_assembly_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open assembly file", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("{}: cannot read assembly file", path));
-  return parse_assembly(text.str(), path);
+  const BoundedRead read = read_bounded(path, kMaxAssemblyFileBytes);
+  switch (read.outcome) {
+    case BoundedRead::Outcome::kRead: return parse_assembly(read.bytes, path);
+    case BoundedRead::Outcome::kTooLarge:
+      throw InputError(fmt::format("{}: {}: too large for an assembly file", path, read.reason));
+    case BoundedRead::Outcome::kReadFailed: throw InputError(fmt::format("{}: cannot read assembly file", path));
+    default: throw InputError(fmt::format("{}: cannot open assembly file", path));
+  }
 }
 
 }  // namespace pietune::emu

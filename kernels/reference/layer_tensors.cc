@@ -1,16 +1,19 @@
 // Checked reads of a Layer's tensor descriptions for the reference ops.
 #include "kernels/reference/layer_tensors.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include "kernels/layer_check.h"
 
 namespace pietune::kernels::reference {
 namespace {
 
+// The layer checks' rule (layer_check.h), for layers built without them, with the role in front.
 void check_scale(float scale, const char* role) {
-  if (!(std::isfinite(scale) && scale > 0.0f)) {
-    throw InputError(fmt::format("{}: scale {} is not a positive number", role, scale));
+  try {
+    check_positive_scale(scale);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", role, e.what()));
   }
 }
 

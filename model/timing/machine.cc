@@ -3,12 +3,13 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <utility>
 
 #include "model/machines/embedded_machine.h"
+#include "model/support/bounded_read.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 
 namespace pietune::model {
 namespace {
@@ -50,18 +51,21 @@ Confidence parse_confidence(const std::string& text, const std::string& where) {
   throw InputError(fmt::format("{}: confidence must be doc, measured or inferred: '{}'", where, text));
 }
 
+// A machine description is a few KB; anything past this is not one.
+constexpr std::uint64_t kMaxMachineFileBytes = 16u << 20;
+
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open machine file", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  BoundedRead read = read_bounded(path, kMaxMachineFileBytes);
+  if (read.outcome == BoundedRead::Outcome::kTooLarge)
+    throw InputError(fmt::format("{}: {}: too large for a machine file", path.string(), read.reason));
+  if (!read.ok()) throw InputError(fmt::format("{}: cannot open machine file", path.string()));
+  return std::move(read.bytes);
 }
 
 void read_params(const nlohmann::json& doc, const std::string& where, std::map<std::string, MachineParam>& params) {
-  if (!doc.contains("parameters") || !doc["parameters"].is_object())
+  if (!doc.contains("parameters") || !doc.at("parameters").is_object())
     throw InputError(fmt::format("{}: missing object 'parameters'", where));
-  for (const auto& [key, entry] : doc["parameters"].items()) {
+  for (const auto& [key, entry] : doc.at("parameters").items()) {
     const std::string at = fmt::format("{}: parameter '{}'", where, key);
     bool known = false;
     for (const KeySpec& spec : kMachineKeys) known = known || key == spec.key;
@@ -125,23 +129,21 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
 }
 
 Machine parse_with_base(const std::string& text, const std::string& where, const std::filesystem::path* dir, int depth) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(fmt::format("{}: invalid JSON: {}", where, e.what()));
-  }
+  const nlohmann::json doc = parse_json_input(text, where);
   if (!doc.is_object()) throw InputError(fmt::format("{}: expected a JSON object", where));
   std::map<std::string, MachineParam> params;
   if (doc.contains("base")) {
-    if (!doc["base"].is_string() || dir == nullptr) throw InputError(fmt::format("{}: 'base' must name a machine file", where));
+    if (!doc.at("base").is_string() || dir == nullptr) throw InputError(fmt::format("{}: 'base' must name a machine file", where));
     if (depth > 8) throw InputError(fmt::format("{}: 'base' chain too deep", where));
-    const std::filesystem::path base_path = *dir / doc["base"].get<std::string>();
+    const std::filesystem::path base_path = *dir / doc.at("base").get<std::string>();
     const std::filesystem::path base_dir = base_path.parent_path();
     params = parse_with_base(read_file(base_path), base_path.string(), &base_dir, depth + 1).params;
   }
-  read_params(doc, where, params);
-  const std::string name = doc.value("name", "");
+  // value() of a key given with the wrong type ("unit": 5) throws type_error: a clean error too.
+  const std::string name = read_json_input(where, [&] {
+    read_params(doc, where, params);
+    return doc.value("name", "");
+  });
   if (name.empty()) throw InputError(fmt::format("{}: missing 'name'", where));
   return build(name, std::move(params), where);
 }

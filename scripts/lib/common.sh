@@ -3,7 +3,7 @@ set -euo pipefail
 
 PIETUNE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PIETUNE_PACKAGES=(build-essential cmake googletest libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libfmt-dev libsqlite3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler)
+  nlohmann-json3-dev libfmt-dev libsqlite3-dev libcli11-dev libflatbuffers-dev flatbuffers-compiler chromium)
 
 log() { printf '[pietune] %s\n' "$*" >&2; }
 
@@ -23,9 +23,15 @@ ensure_packages() {
   fi
 }
 
-# configure_and_build BUILD_DIR [cmake args...]; PIETUNE_TARGET, if set, builds only that target.
+# configure_and_build BUILD_DIR [cmake args...]; PIETUNE_TARGET, if set, builds only those targets
+# (one name or several separated by spaces, e.g. "pietune pietune_capi").
 configure_and_build() {
   local dir="$1"; shift
   cmake -S "$PIETUNE_ROOT" -B "$dir" "$@" >&2
-  cmake --build "$dir" -j "$(nproc)" ${PIETUNE_TARGET:+--target "$PIETUNE_TARGET"} >&2
+  local build=(cmake --build "$dir" -j "$(nproc)") targets=()
+  if [ -n "${PIETUNE_TARGET:-}" ]; then
+    read -r -a targets <<<"$PIETUNE_TARGET"
+    build+=(--target "${targets[@]}")
+  fi
+  "${build[@]}" >&2
 }

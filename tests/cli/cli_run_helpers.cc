@@ -1,6 +1,8 @@
 // Child-process runner for CLI tests (fork/exec with stdout and stderr redirected to files).
 #include "cli_run_helpers.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +13,8 @@
 namespace pietune::testing {
 namespace {
 
+constexpr uid_t kNobody = 65534;
+
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -20,7 +24,7 @@ std::string slurp(const std::filesystem::path& path) {
 
 }  // namespace
 
-CliResult run_pietune(const std::vector<std::string>& args) {
+CliResult run_pietune(const std::vector<std::string>& args, const ChildLimits& limits) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("pietune_cli_" + std::to_string(getpid()));
   fs::create_directories(dir);
@@ -28,6 +32,13 @@ CliResult run_pietune(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid == 0) {
     if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(127);
+    if (!limits.working_dir.empty() && chdir(limits.working_dir.c_str()) != 0) _exit(124);
+    if (limits.max_file_bytes) {
+      signal(SIGXFSZ, SIG_IGN);  // inherited through exec: a write past the limit fails with EFBIG
+      const rlimit limit{static_cast<rlim_t>(*limits.max_file_bytes), static_cast<rlim_t>(*limits.max_file_bytes)};
+      if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(126);
+    }
+    if (limits.unprivileged && geteuid() == 0 && (setgid(kNobody) != 0 || setuid(kNobody) != 0)) _exit(125);
     std::vector<char*> argv;
     std::string exe = PIETUNE_CLI;
     argv.push_back(exe.data());

@@ -1,6 +1,8 @@
 // Runs the real `pietune` executable as a child process and captures its exit code, stdout, stderr.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,15 @@ struct CliResult {
   std::string err;
 };
 
-CliResult run_pietune(const std::vector<std::string>& args);
+// Conditions a test cannot otherwise create on a developer's machine or in CI (where tests run as
+// root): a full disk (a file size limit: a write past it fails with EFBIG, as on a full disk,
+// instead of raising SIGXFSZ) and a user without write permission on others' files.
+struct ChildLimits {
+  std::optional<std::uint64_t> max_file_bytes;  // RLIMIT_FSIZE, with SIGXFSZ ignored
+  bool unprivileged = false;                    // run as user nobody when the tests run as root
+  std::string working_dir;                      // the child's current folder ("": the test's)
+};
+
+CliResult run_pietune(const std::vector<std::string>& args, const ChildLimits& limits = {});
 
 }  // namespace pietune::testing

@@ -88,12 +88,20 @@ TEST_F(CliTest, VersionAndHelp) {
 }
 
 TEST_F(CliTest, UsageErrorsExitWith2) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{}, {"inspect"}, {"inspect", "a", "b"}, {"frobnicate"},
-        {"inspect", kModels + "person_detect.tflite", "--bogus"}}) {
+  // Before a subcommand is selected the hint is the top-level help; after, the subcommand's.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{}, {"frobnicate"}}) {
     const CliResult r = run(args);
     EXPECT_EQ(r.exit_code, 2) << (args.empty() ? "" : args[0]);
     EXPECT_THAT(r.err, StartsWith("pietune: "));
+    EXPECT_THAT(r.err, HasSubstr("(run 'pietune --help')\n"));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"inspect"}, {"inspect", "a", "b"}, {"inspect", kModels + "person_detect.tflite", "--bogus"}}) {
+    const CliResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args.size();
+    EXPECT_THAT(r.err, StartsWith("pietune inspect: "));
+    EXPECT_THAT(r.err, HasSubstr("(run 'pietune inspect --help')\n"));
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
 }

@@ -213,10 +213,10 @@ TEST_F(EmuCli, BadInputsExitWithCode2AndOneLine) {
 TEST_F(EmuCli, UsageErrorsExitWithCode2) {
   CliRun run = pietune({"emu", kDot});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(run.err.starts_with("pietune: --entry is required")) << run.err;
+  EXPECT_TRUE(run.err.starts_with("pietune emu: --entry is required")) << run.err;
   run = pietune({"emu", kDot, "--entry", "dot_s8", "--max-instr", "0"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(run.err.starts_with("pietune: --max-instr")) << run.err;
+  EXPECT_TRUE(run.err.starts_with("pietune emu: --max-instr")) << run.err;
   run = pietune({"emu", "/nonexistent/k.S", "--entry", "f"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "pietune: /nonexistent/k.S: cannot open assembly file\n");

@@ -1,5 +1,5 @@
 // `pietune query`: best vs named variant, variant files, illegal variants (exit 2), ops outside
-// the timing model (exit 1), and a second query reading its estimates from the database.
+// the timing model (exit 2), and a second query reading its estimates from the database.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -124,32 +124,39 @@ TEST_F(QueryCliTest, VariantOfAnotherOpIsIllegal) {
                                " implements FULLY_CONNECTED, the layer is CONV_2D"));
 }
 
-TEST_F(QueryCliTest, OpWithoutAFamilySaysItIsNotCoveredAndExitsOne) {
+// Exit 2 as for `variants --layer` and `verify` on such a layer: an op pietune does not model is
+// input it cannot take (exit 1 is for a check that ran and failed).
+TEST_F(QueryCliTest, OpWithoutAFamilySaysItIsNotCoveredAndExitsTwo) {
   const std::string file = write("reshape.json", R"({"op": "RESHAPE", "inputs": [{"shape": [1, 1, 1, 2]}],
                                                       "outputs": [{"shape": [1, 2]}]})");
   const CliResult text = run_pietune({"query", "--layer", file});
-  EXPECT_EQ(text.exit_code, 1);
-  EXPECT_EQ(text.out, "layer 0: RESHAPE: no kernel family covers this op; pietune does not estimate it\n");
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_EQ(text.out, "");
+  EXPECT_EQ(text.err,
+            "pietune: " + file + ": layer 0: RESHAPE: no kernel family covers this op; pietune does not estimate it\n");
 
   const CliResult json = run_pietune({"query", "--layer", file, "--json"});
-  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(json.exit_code, 2);
   const nlohmann::json j = json_of(json);
   EXPECT_EQ(j["covered"], false);
   EXPECT_THAT(j["reason"].get<std::string>(), HasSubstr("no kernel family covers this op"));
   EXPECT_FALSE(j.contains("cycles"));
 
   const CliResult in_file = run_pietune({"query", "--layer", kLayers, "--index", "3", "--variant", "best"});
-  EXPECT_EQ(in_file.exit_code, 1);
-  EXPECT_EQ(in_file.out, "layer 3: RESHAPE: no kernel family covers this op; pietune does not estimate it\n");
+  EXPECT_EQ(in_file.exit_code, 2);
+  EXPECT_EQ(in_file.err, "pietune: " + kLayers +
+                             ": layer 3: RESHAPE: no kernel family covers this op; pietune does not estimate it\n");
+  const CliResult variants = run_pietune({"variants", kLayers, "--layer", "3"});
+  EXPECT_EQ(variants.exit_code, in_file.exit_code) << "variants and query agree on an uncovered layer";
 }
 
 TEST_F(QueryCliTest, BadRequestsAreInputErrors) {
   CliResult r = run_pietune({"query", "--layer", kLayers});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("4 layers: choose one with --index (0 to 3)"));
+  EXPECT_THAT(r.err, HasSubstr("4 layers: choose one with --index (indexes 0 to 3)"));
   r = run_pietune({"query", "--layer", kLayers, "--index", "5"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--index 5: out of range (4 layers)"));
+  EXPECT_THAT(r.err, HasSubstr("--index 5: no such layer (indexes 0, 1, 2, 3)"));
   r = run_pietune({"query", "--layer", kLayers, "--index", "0", "--variant", "no_such_variant"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--variant: no_such_variant: neither \"best\", a variant name nor a readable"));

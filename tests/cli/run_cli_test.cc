@@ -172,13 +172,14 @@ class RunCli : public ::testing::Test {
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
 
-  // Exit 2 and exactly one stderr line, which starts with "pietune: " and contains `expected`.
+  // Exit 2 and exactly one stderr line, which starts with "pietune: " (bad input) or "pietune run: "
+  // (a usage error, pointing at `pietune run --help`) and contains `expected`.
   static void expect_input_error(const testing::CliResult& r, const std::string& expected) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.out, "");
     ASSERT_FALSE(r.err.empty());
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
-    EXPECT_EQ(r.err.rfind("pietune: ", 0), 0u) << r.err;
+    EXPECT_TRUE(r.err.starts_with("pietune: ") || r.err.starts_with("pietune run: ")) << r.err;
     EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
   }
 

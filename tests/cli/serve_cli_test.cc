@@ -155,6 +155,29 @@ TEST(ServeCliTest, ASecondServerReadsTheEstimatesOfTheFirstFromTheDatabase) {
   EXPECT_EQ(b["cycles"], a["cycles"]);
 }
 
+// A line over the 1 MiB cap is answered with an error (it is skipped, not kept) and the server
+// goes on; a number that overflows a double or a deep nest is an error answer, not an abort.
+TEST(ServeCliTest, OverLongLinesAndBadNumbersGetErrorAnswers) {
+  const std::string long_line = R"({"id": 2, "method": "query", "layer": {"op_name": ")" +
+                                std::string((1u << 20) + 100, 'x') + R"("}})";
+  const std::string input = query(1, kReshape) + "\n" + long_line + "\n" +
+                            R"({"id": 3, "method": "query", "layer": {"op": "RESHAPE", "index": 1e999}})" "\n" +
+                            R"({"id": 4, "method": "query", "layer": )" + std::string(100000, '[') + "\n" +
+                            query(5, kReshape) + "\n";
+  const CliResult r = run_pietune_with_stdin({"serve"}, input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<nlohmann::json> out = responses(r.out);
+  ASSERT_EQ(out.size(), 5u) << r.out;
+  EXPECT_EQ(out[0]["id"], 1);
+  EXPECT_EQ(out[1], nlohmann::json::parse(
+                        R"({"id": null, "ok": false, "error": "request: line longer than 1048576 bytes: not read"})"));
+  EXPECT_EQ(out[2]["ok"], false);
+  EXPECT_EQ(out[2]["error"], "request: invalid JSON: number overflow parsing '1e999'");
+  EXPECT_EQ(out[3]["ok"], false);
+  EXPECT_EQ(out[3]["error"], "request: invalid JSON: nested deeper than 128 levels");
+  EXPECT_EQ(out[4]["id"], 5);
+}
+
 TEST(ServeCliTest, BadOptionsFailBeforeReading) {
   const CliResult r = run_pietune_with_stdin({"serve", "--weights", "disk"}, query(1, kLayer) + "\n");
   EXPECT_EQ(r.exit_code, 2);

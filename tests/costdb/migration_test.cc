@@ -1,6 +1,7 @@
 // migration_test: a version 1 file, built here with raw SQL the way the first release wrote it, is
-// brought to version 2 in place by Database::open: rows survive, the new column and table work, and
-// the result has the same structure as a freshly created file.
+// brought to the current version in place by Database::open: rows survive (but estimates, whose
+// old key was wrong), the new columns and table work, and the result has the same structure as a
+// freshly created file; a read-only open refuses an old file instead of migrating it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -91,7 +92,7 @@ TEST(MigrationTest, Version1FileIsMigratedInPlaceKeepingItsRows) {
   }
 
   Database db = Database::open(path);
-  EXPECT_EQ(db.schema_version(), 2);
+  EXPECT_EQ(db.schema_version(), 3);
 
   const auto run = db.run(1);
   ASSERT_TRUE(run);
@@ -100,12 +101,16 @@ TEST(MigrationTest, Version1FileIsMigratedInPlaceKeepingItsRows) {
   EXPECT_EQ(run->status, "done");
   EXPECT_EQ(run->ended_at, "2024-01-02T03:05:00.000Z");
   EXPECT_EQ(db.layer_json("sig0"), R"({"op":"CONV_2D"})");
-  EXPECT_EQ(db.estimate_count(), 2);
-  const auto estimate = db.find_estimate({"sig0", "conv_qacc_k16", 1, "machine42", "fast", "act=sram,w=flash"});
+  // Version 3 drops estimates keyed by layer signature (a key that left out quantization values):
+  // they are recomputed under program keys, never reused under a key that may be wrong.
+  EXPECT_EQ(db.estimate_count(), 0);
+  EXPECT_FALSE(db.find_estimate({"sig0", "conv_qacc_k16", 1, "machine42", "fast", "act=sram,w=flash"}));
+  db.put_estimate({{"0123456789abcdef", "conv_qacc_k16", 1, "machine42", "fast", "act=sram,w=flash"}, 777.5,
+                   R"({"issue":700})"});
+  const auto estimate = db.find_estimate({"0123456789abcdef", "conv_qacc_k16", 1, "machine42", "fast", "act=sram,w=flash"});
   ASSERT_TRUE(estimate);
   EXPECT_DOUBLE_EQ(estimate->cycles, 777.5);
-  EXPECT_EQ(estimate->breakdown_json, R"({"issue":700})");
-  EXPECT_EQ(db.estimates_for_layer("sig0", "machine42", "fast", "act=sram,w=flash").size(), 2u);
+  EXPECT_EQ(run->owner, "");  // the column version 3 added, empty for runs older than it
   const auto verification = db.find_verification("id0", "conv_qacc_k16", 1);
   ASSERT_TRUE(verification);
   EXPECT_EQ(verification->seed, static_cast<std::uint64_t>(-3));
@@ -137,8 +142,10 @@ TEST(MigrationTest, MigratedFileHasTheStructureOfAFreshOne) {
   EXPECT_THAT(migrated, ::testing::HasSubstr("detail_json|TEXT|1|''|0"));
   EXPECT_THAT(migrated, ::testing::HasSubstr("index|measurements_by_layer|measurements"));
   RawDb raw(scratch.file("v1.sqlite"));
-  EXPECT_EQ(raw.query("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.query("PRAGMA user_version"), "3");
   EXPECT_EQ(raw.query("PRAGMA journal_mode"), "wal");
+  EXPECT_THAT(migrated, ::testing::HasSubstr("program_key|TEXT|1|NULL|1"));
+  EXPECT_THAT(migrated, ::testing::HasSubstr("owner|TEXT|1|''|0"));
 }
 
 TEST(MigrationTest, MigratingTwiceChangesNothing) {
@@ -149,7 +156,22 @@ TEST(MigrationTest, MigratingTwiceChangesNothing) {
   const std::string once = structure(path);
   Database db = Database::open(path);
   EXPECT_EQ(structure(path), once);
-  EXPECT_EQ(db.estimate_count(), 2);
+  EXPECT_EQ(db.estimate_count(), 0);
+}
+
+TEST(MigrationTest, ReadOnlyOpenRefusesAnOldFileAndLeavesItAlone) {
+  ScratchDir scratch;
+  const std::string path = scratch.file("v1.sqlite");
+  write_version1_file(path);
+  try {
+    Database::open(path, Access::kReadOnly);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("schema version 1 is older than this pietune's (3)"));
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.query("PRAGMA user_version"), "1");
+  EXPECT_EQ(raw.query("SELECT count(*) FROM estimates"), "2");
 }
 
 TEST(MigrationTest, FailedStepLeavesTheFileAtItsOldVersion) {

@@ -35,7 +35,7 @@ TEST_F(RecordsTest, EstimateRoundTrip) {
   db_.put_estimate({key(), 1234.5, R"({"issue":1000,"data_stall":234.5})"});
   const auto found = db_.find_estimate(key());
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->key.layer_signature, "a1b2c3d4e5f60718");
+  EXPECT_EQ(found->key.program_key, "a1b2c3d4e5f60718");
   EXPECT_EQ(found->key.variant, "conv_qacc_k16");
   EXPECT_EQ(found->key.generator_version, 1);
   EXPECT_EQ(found->key.machine_hash, "machine42");
@@ -50,7 +50,7 @@ TEST_F(RecordsTest, EstimateKeyIsEveryField) {
   db_.put_estimate({key(), 100, "{}"});
   // Each field on its own makes a different key.
   EstimateKey other = key();
-  other.layer_signature = "ffff";
+  other.program_key = "ffff";
   EXPECT_FALSE(db_.find_estimate(other));
   other = key("conv_qacc_k8");
   EXPECT_FALSE(db_.find_estimate(other));
@@ -77,12 +77,12 @@ TEST_F(RecordsTest, EstimateInsertOrReplace) {
   EXPECT_EQ(found->breakdown_json, R"({"issue":90})");
 }
 
-TEST_F(RecordsTest, EstimatesForLayerFiltersOnLayerMachineModeAndPlacement) {
-  db_.put_estimate({key("b_variant", 1), 20, "{}"});
-  db_.put_estimate({key("a_variant", 2), 11, "{}"});
+TEST_F(RecordsTest, EstimatesAreFoundOnlyByTheirWholeKey) {
   db_.put_estimate({key("a_variant", 1), 10, "{}"});
-  // Same layer, but another machine, mode, placement or layer: never returned.
-  EstimateKey other = key("a_variant");
+  // Same program and variant, but another generator version, machine, mode, placement or program.
+  EstimateKey other = key("a_variant", 2);
+  db_.put_estimate({other, 11, "{}"});
+  other = key("a_variant");
   other.machine_hash = "machine43";
   db_.put_estimate({other, 1, "{}"});
   other = key("a_variant");
@@ -92,26 +92,14 @@ TEST_F(RecordsTest, EstimatesForLayerFiltersOnLayerMachineModeAndPlacement) {
   other.placement = "act=psram,w=psram";
   db_.put_estimate({other, 3, "{}"});
   other = key("a_variant");
-  other.layer_signature = "a1b2c3d4e5f60719";
+  other.program_key = "a1b2c3d4e5f60719";
   db_.put_estimate({other, 4, "{}"});
-  EXPECT_EQ(db_.estimate_count(), 7);
-
-  const auto found = db_.estimates_for_layer("a1b2c3d4e5f60718", "machine42", "fast", "act=sram,w=flash");
-  ASSERT_EQ(found.size(), 3u);
-  // Any variant and generator version, ordered by (variant, generator_version).
-  EXPECT_EQ(found[0].key.variant, "a_variant");
-  EXPECT_EQ(found[0].key.generator_version, 1);
-  EXPECT_DOUBLE_EQ(found[0].cycles, 10);
-  EXPECT_EQ(found[1].key.variant, "a_variant");
-  EXPECT_EQ(found[1].key.generator_version, 2);
-  EXPECT_EQ(found[2].key.variant, "b_variant");
-  for (const EstimateRecord& e : found) {
-    EXPECT_EQ(e.key.layer_signature, "a1b2c3d4e5f60718");
-    EXPECT_EQ(e.key.machine_hash, "machine42");
-    EXPECT_EQ(e.key.mode, "fast");
-    EXPECT_EQ(e.key.placement, "act=sram,w=flash");
-  }
-  EXPECT_TRUE(db_.estimates_for_layer("nope", "machine42", "fast", "act=sram,w=flash").empty());
+  EXPECT_EQ(db_.estimate_count(), 6);
+  EXPECT_DOUBLE_EQ(db_.find_estimate(key("a_variant", 1))->cycles, 10);
+  EXPECT_DOUBLE_EQ(db_.find_estimate(key("a_variant", 2))->cycles, 11);
+  EXPECT_DOUBLE_EQ(db_.find_estimate(other)->cycles, 4);
+  other.program_key = "nope";
+  EXPECT_FALSE(db_.find_estimate(other));
 }
 
 TEST_F(RecordsTest, TextIsStoredByteForByte) {

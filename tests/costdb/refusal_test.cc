@@ -154,7 +154,7 @@ TEST(RefusalTest, NewerSchema) {
     RawDb raw(path);
     raw.exec("PRAGMA user_version = 99");
   }
-  EXPECT_EQ(refusal(path), path + ": schema version 99 is newer than this pietune supports (2)");
+  EXPECT_EQ(refusal(path), path + ": schema version 99 is newer than this pietune supports (" + std::to_string(kSchemaVersion) + ")");
 }
 
 TEST(RefusalTest, MissingDirectory) {

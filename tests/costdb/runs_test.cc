@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "costdb/costdb.h"
+#include "costdb/process_owner.h"
 #include "costdb_test_support.h"
 
 namespace pietune::costdb {
@@ -167,6 +168,33 @@ TEST_F(RunsTest, ChoiceOfAnUnknownRunIsRefused) {
     EXPECT_EQ(std::string(e.what()), db_.path() + ": put_choice: no run 42");
   }
   EXPECT_TRUE(db_.choices(42).empty());
+}
+
+TEST_F(RunsTest, RunsOfGoneProcessesAreMarkedInterruptedByTheNextRun) {
+  const std::string me = current_process_owner();
+  const std::string host = me.substr(0, me.find(':'));
+  RunRecord killed = sample_run("killed.tflite");
+  killed.owner = host + ":2147483646:12345";  // no such pid: the process was killed with -9
+  RunRecord recycled = sample_run("recycled.tflite");
+  recycled.owner = me.substr(0, me.rfind(':')) + ":1";  // our pid, but another start time
+  RunRecord elsewhere = sample_run("elsewhere.tflite");
+  elsewhere.owner = "another-host:1:1";  // cannot be checked from here: left alone
+  RunRecord legacy = sample_run("legacy.tflite");
+  legacy.owner = "unparsable";
+  const std::int64_t killed_id = db_.begin_run(killed);
+  const std::int64_t recycled_id = db_.begin_run(recycled);
+  const std::int64_t elsewhere_id = db_.begin_run(elsewhere);
+  const std::int64_t legacy_id = db_.begin_run(legacy);
+
+  const std::int64_t live_id = db_.begin_run(sample_run("live.tflite"));
+  EXPECT_EQ(db_.run(killed_id)->status, "interrupted");
+  EXPECT_THAT(db_.run(killed_id)->ended_at, ::testing::MatchesRegex(testing::kIsoUtcPattern));
+  EXPECT_EQ(db_.run(recycled_id)->status, "interrupted");
+  EXPECT_EQ(db_.run(elsewhere_id)->status, "running");
+  EXPECT_EQ(db_.run(legacy_id)->status, "running");
+  EXPECT_EQ(db_.run(live_id)->owner, me);
+  db_.begin_run(sample_run("next.tflite"));
+  EXPECT_EQ(db_.run(live_id)->status, "running");  // this process is alive
 }
 
 }  // namespace

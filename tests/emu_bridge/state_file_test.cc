@@ -111,6 +111,15 @@ const BadState kBadStates[] = {
      "in.json: memory[0]: block 0xffffffff..0x100000000 (2 bytes) is not inside one mapped region (flash "
      "0x3c000000..0x3cffffff, psram 0x3d000000..0x3dffffff, sram 0x3fc88000..0x3fcfffff)"},
     {R"({"instructions": -1})", "in.json: instructions: -1 out of range 0..9223372036854775807"},
+    // Numbers a double cannot hold and nesting past the limit: nlohmann throws other than parse_error.
+    {R"({"ar": {"a2": 1e999}})", "in.json: invalid JSON: number overflow parsing '1e999'"},
+    {R"({"accx": -1e999})", "in.json: invalid JSON: number overflow parsing '-1e999'"},
+    {R"({"ar": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+     "in.json: invalid JSON: nested deeper than 128 levels"},
+    {R"({"memory": [{"addr": 1070137344, "file": "/dev/zero"}]})",
+     "in.json: memory[0].file: cannot read '/dev/zero': not a regular file or pipe"},
+    {R"({"ar": {"a2": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}})",
+     "in.json: ar.a2: expected an integer, got array [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[..."},
 };
 
 TEST(StateFile, RejectsBadFilesWithExactMessages) {
@@ -138,6 +147,64 @@ TEST(StateFile, RejectsInvalidJsonAndMissingFiles) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "/nonexistent/s.json: cannot open state file: No such file or directory");
   }
+}
+
+// A block's file is checked by its size before it is read: at most the bytes from its address to
+// the end of its region, and all blocks together at most the mapped memory.
+TEST(StateFile, BlockFilesAreBoundedByTheirRegionBeforeReading) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "pietune_state_file_bounds_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto sparse = [&](const std::string& name, std::uintmax_t bytes) {
+    std::ofstream(dir / name).close();
+    std::filesystem::resize_file(dir / name, bytes);
+  };
+  sparse("huge.bin", std::uintmax_t{1} << 30);  // never read: refused by its size
+  sparse("psram.bin", 16u << 20);
+  sparse("three.bin", 3);
+  const auto error_of = [&](const std::string& json) -> std::string {
+    try {
+      parse_state(json, "in.json", dir);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error_of(R"({"memory": [{"addr": "0x3d000000", "file": "huge.bin"}]})"),
+            "in.json: memory[0].file: '" + (dir / "huge.bin").string() +
+                "': 1073741824 bytes, more than 16777216 (the bytes from 0x3d000000 to the end of its region)");
+  EXPECT_EQ(error_of(R"({"memory": [{"addr": "0x3fcffffe", "file": "three.bin"}]})"),
+            "in.json: memory[0].file: '" + (dir / "three.bin").string() +
+                "': 3 bytes, more than 2 (the bytes from 0x3fcffffe to the end of its region)");
+  // An unmapped address: read up to the largest region, then refused as unmapped.
+  EXPECT_EQ(error_of(R"({"memory": [{"addr": 4096, "file": "three.bin"}]})"),
+            "in.json: memory[0]: block 0x00001000..0x00001002 (3 bytes) is not inside one mapped region (flash "
+            "0x3c000000..0x3cffffff, psram 0x3d000000..0x3dffffff, sram 0x3fc88000..0x3fcfffff)");
+  // A whole region fits; three of them add up to more than all mapped memory.
+  EXPECT_EQ(error_of(R"({"memory": [{"addr": "0x3d000000", "file": "psram.bin"}]})"), "");
+  EXPECT_EQ(error_of(R"({"memory": [{"addr": "0x3d000000", "file": "psram.bin"}, {"addr": "0x3c000000", "file": "psram.bin"},
+                                    {"addr": "0x3d000000", "file": "psram.bin"}]})"),
+            "in.json: memory: blocks total more than the 34045952 bytes of mapped memory");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StateFile, StateFilesThemselvesAreBounded) {
+  try {
+    load_state_file("/dev/zero");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "/dev/zero: cannot open state file: not a regular file or pipe");
+  }
+  const std::filesystem::path huge = std::filesystem::temp_directory_path() / "pietune_state_file_huge.json";
+  std::ofstream(huge).close();
+  std::filesystem::resize_file(huge, std::uintmax_t{1} << 30);
+  try {
+    load_state_file(huge.string());
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), huge.string() + ": 1073741824 bytes, more than 134217728: too large for a state file");
+  }
+  std::filesystem::remove(huge);
 }
 
 // Applies a state, runs a function that only enters and returns, and dumps: the dump gives back what

@@ -34,7 +34,7 @@ std::vector<Layer> sample_layers() {
 
 TEST(GeneratedProgram, PrintsParsesAndEstimates) {
   const model::FastModel fast(model::default_machine());
-  int programs = 0, timed_programs = 0;
+  int programs = 0, overreading_programs = 0;
   for (const Layer& layer : sample_layers()) {
     for (const Variant& v : enumerate_variants(layer).legal) {
       SCOPED_TRACE(v.name());
@@ -55,22 +55,18 @@ TEST(GeneratedProgram, PrintsParsesAndEstimates) {
 
       const model::Cost cost = fast.estimate(f);
       EXPECT_GT(cost.cycles, 0);
-      // Detailed timing is skipped for kernels with the 16-byte staging copy: on them the detailed
-      // pipeline (model/timing/pipeline.cc, resource-hazard loop) creeps forward by waits below
-      // the resolution of its fractional issue cycle and does not finish; reported to the timing
-      // model's owner.
-      const bool timed = k.input_overread_bytes == 0;
+      // Every kernel is timed in detailed mode, those that may read past their input included
+      // (the 16-byte staging copy, conv_espnn in place), once left out when the detailed pipeline
+      // did not finish on them.
       const Verdict verdict =
-          verify_kernel(layer, k, {.cases = 1, .seed = 1, .all_in_sram = true, .time_last_case = timed});
+          verify_kernel(layer, k, {.cases = 1, .seed = 1, .all_in_sram = true, .time_last_case = true});
       EXPECT_TRUE(verdict.passed());
       // With every buffer in SRAM, fast mode agrees with detailed mode (the estimates
       // `pietune variants` prints are the cycles the emulated run takes).
-      if (timed) {
-        ASSERT_TRUE(verdict.detailed_cycles);
-        EXPECT_NEAR(cost.cycles, *verdict.detailed_cycles, 0.02 * *verdict.detailed_cycles)
-            << "fast " << cost.cycles << " vs detailed " << *verdict.detailed_cycles;
-        ++timed_programs;
-      }
+      ASSERT_TRUE(verdict.detailed_cycles);
+      EXPECT_NEAR(cost.cycles, *verdict.detailed_cycles, 0.02 * *verdict.detailed_cycles)
+          << "fast " << cost.cycles << " vs detailed " << *verdict.detailed_cycles;
+      if (k.input_overread_bytes > 0) ++overreading_programs;
       // Fast mode follows the loop nest with its trip counts: the instruction count it implies
       // matches the executed one exactly (no data-dependent control flow in generated kernels).
       EXPECT_EQ(cost.instructions, verdict.instructions);
@@ -78,7 +74,7 @@ TEST(GeneratedProgram, PrintsParsesAndEstimates) {
     }
   }
   EXPECT_GE(programs, 20);
-  EXPECT_GE(timed_programs, 15);
+  EXPECT_GE(overreading_programs, 10);
 }
 
 }  // namespace

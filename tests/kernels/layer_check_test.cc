@@ -163,6 +163,26 @@ TEST(LayerCheckTest, RejectsBadQuantization) {
   EXPECT_EQ(complete_error(l), "weights quantized along dimension 3, CONV_2D needs 0");
 }
 
+// Scale 0 makes every requantization multiplier 0 or infinite: refused when the layer is read (so
+// inspect refuses what tune would), for activations and weights; an op pietune does not model and
+// a bias (whose scale nothing reads) keep theirs.
+TEST(LayerCheckTest, RejectsScaleZeroOnActivationsAndWeights) {
+  Layer l = testing::conv_layer();
+  l.outputs[0].quant->scales = {0.0f};
+  l.options.activation.kind = ActivationKind::kNone;  // no clamp computed from the scale
+  EXPECT_EQ(complete_error(l), "output 0: scale 0 is not a positive number");
+  l = testing::conv_layer();
+  l.inputs[0].quant->scales = {0.0f};
+  EXPECT_EQ(complete_error(l), "input 0: scale 0 is not a positive number");
+  l = testing::conv_layer();
+  l.weights->quant->scales.back() = 0.0f;
+  EXPECT_EQ(complete_error(l), "weights: scale 0 is not a positive number");
+  l = testing::conv_layer();
+  l.op = OpKind::kUnsupported;
+  l.inputs[0].quant->scales = {0.0f};
+  EXPECT_EQ(complete_error(l), "");
+}
+
 TEST(LayerCheckTest, RejectsWrongTensorCounts) {
   Layer l = testing::conv_layer();
   l.weights.reset();

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -51,9 +52,9 @@ TEST(LayerJsonTest, RoundTripsLayers) {
   svdf.op_name = "SVDF";
   svdf.inputs = {testing::tensor({1, 96}), testing::tensor({64, 96}, ElementType::kInt8, std::nullopt, true)};
   svdf.outputs = {testing::tensor({1, 64}, ElementType::kInt16)};
-  const std::vector<Layer> layers{completed(conv), completed(testing::depthwise_layer()),
-                                  completed(testing::fully_connected_layer()), completed(softmax),
-                                  completed(svdf)};
+  std::vector<Layer> layers{completed(conv), completed(testing::depthwise_layer()),
+                            completed(testing::fully_connected_layer()), completed(softmax), completed(svdf)};
+  for (std::size_t i = 1; i < layers.size(); ++i) layers[i].index = static_cast<int>(i);  // names are unique
   const json j = layers_to_json(layers);
   const std::vector<Layer> back = layers_from_json(j, "test");
   ASSERT_EQ(back.size(), layers.size());
@@ -112,6 +113,31 @@ TEST(LayerJsonTest, AcceptsASingleLayerObject) {
   const Model m = parse_layer_file(text, "one.json");
   ASSERT_EQ(m.layers.size(), 1u);
   EXPECT_EQ(m.layers[0].op, OpKind::kReshape);
+}
+
+// An index names a layer: gaps and any order are fine (a slice of a model), a name used twice or
+// a negative one is not.
+TEST(LayerJsonTest, IndexesMayHaveGapsButAreUniqueAndNotNegative) {
+  const auto reshape = [](int index) {
+    return fmt::format(R"({{"index": {}, "op": "RESHAPE", "inputs": [{{"shape": [1, 2]}}], "outputs": [{{"shape": [2]}}]}})",
+                       index);
+  };
+  const Model m = parse_layer_file("[" + reshape(15) + "," + reshape(3) + "," + reshape(2147483647) + "]", "s.json");
+  ASSERT_EQ(m.layers.size(), 3u);
+  EXPECT_EQ(m.layers[0].index, 15);
+  EXPECT_EQ(m.layers[1].index, 3);
+  EXPECT_EQ(m.layers[2].index, 2147483647);
+  EXPECT_THROW(
+      {
+        try {
+          parse_layer_file("[" + reshape(4) + "," + reshape(4) + "]", "twice.json");
+        } catch (const InputError& e) {
+          EXPECT_STREQ(e.what(), "twice.json: layer 1: index 4: already the index of layer 0");
+          throw;
+        }
+      },
+      InputError);
+  EXPECT_THROW(parse_layer_file(reshape(-1), "negative.json"), InputError);
 }
 
 TEST(LayerJsonTest, ExplicitActivationBoundsAreKept) {
@@ -177,6 +203,23 @@ TEST(LayerJsonTest, RejectsDocumentsThatAreNotLayers) {
   // The rest of the message is nlohmann::json's own wording; ours is the prefix and the position.
   EXPECT_THAT(parse_error("[\n  {\"op\": "),
               ::testing::StartsWith("layers.json: invalid JSON: parse error at line 2, column "));
+}
+
+// A repeated key would otherwise resolve silently to its last value (as state files refuse it too).
+TEST(LayerJsonTest, RejectsAKeyGivenTwice) {
+  EXPECT_EQ(parse_error(R"({"op": "SOFTMAX", "op": "RESHAPE", "inputs": [{"shape": [1, 2]}], "outputs": [{"shape": [1, 2]}]})"),
+            "layers.json: key 'op' given twice");
+  EXPECT_EQ(parse_error(R"([{"op": "SOFTMAX", "inputs": [{"shape": [1, 2], "shape": [1, 3]}], "outputs": [{"shape": [1, 2]}]}])"),
+            "layers.json: key 'shape' given twice");
+  // The same key in two different objects is no repeat.
+  EXPECT_EQ(parse_error(R"({"op": "SOFTMAX", "inputs": [{"shape": [1, 2]}], "outputs": [{"shape": [1, 2]}]})"), "");
+}
+
+TEST(LayerJsonTest, SkipsAUtf8ByteOrderMark) {
+  const std::string layer = R"({"op": "SOFTMAX", "inputs": [{"shape": [1, 2]}], "outputs": [{"shape": [1, 2]}]})";
+  const Model m = parse_layer_file("\xEF\xBB\xBF" + layer, "bom.json");
+  ASSERT_EQ(m.layers.size(), 1u);
+  EXPECT_EQ(m.layers[0].op, OpKind::kSoftmax);
 }
 
 }  // namespace

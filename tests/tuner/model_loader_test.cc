@@ -88,6 +88,23 @@ TEST_F(ModelLoaderTest, BadFiles) {
   EXPECT_EQ(error_of(json), json + ": layer 0: missing field 'inputs'");
 }
 
+// A model over 2 GiB is refused by its size before a byte is read (the file here is sparse: reading
+// it would take 3 GB of memory); devices have no size and are refused.
+TEST_F(ModelLoaderTest, ModelsAreRefusedByTheirSizeBeforeReading) {
+  const fs::path big = dir_ / "big.tflite";
+  std::ofstream(big).close();
+  fs::resize_file(big, std::uintmax_t{3} << 30);
+  EXPECT_EQ(error_of(big.string()),
+            big.string() + ": 3221225472 bytes, more than 2147483646 (models of 2 GiB and more are not supported)");
+  fs::remove(big);
+  EXPECT_EQ(error_of("/dev/zero"), "/dev/zero: not a regular file or pipe");
+}
+
+TEST_F(ModelLoaderTest, LayerFileNumbersThatOverflowADoubleAreInputErrors) {
+  const std::string json = write("overflow.json", R"([{"op": "RESHAPE", "inputs": [{"shape": [1, 2e999]}]}])");
+  EXPECT_EQ(error_of(json), json + ": invalid JSON: number overflow parsing '2e999'");
+}
+
 TEST_F(ModelLoaderTest, TruncatedModel) {
   std::ifstream in(kModels + "person_detect.tflite", std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -4,12 +4,13 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "emu_bridge/asm/asm_parser.h"
 #include "emu_bridge/timed_run.h"
+#include "model/support/bounded_read.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 
 namespace pietune::tuner {
 namespace {
@@ -73,22 +74,9 @@ double timed_cycles(const model::Program& program, const model::Machine& machine
   return emu::run_timed(emulator, machine, entry, args, options).cost.cycles;
 }
 
-}  // namespace
-
-double CalibrationRow::error_percent() const {
-  if (published == 0) return 0;
-  return 100.0 * (predicted - published) / published;
-}
-
-std::vector<CalibrationRow> run_calibration(const std::filesystem::path& manifest, const model::Machine& machine) {
-  std::ifstream in(manifest);
-  if (!in) throw InputError(fmt::format("{}: cannot open calibration manifest", manifest.string()));
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(fmt::format("{}: invalid JSON: {}", manifest.string(), e.what()));
-  }
+// The rows of a parsed manifest, each run.
+std::vector<CalibrationRow> run_rows(const nlohmann::json& doc, const std::filesystem::path& manifest,
+                                     const model::Machine& machine) {
   std::vector<CalibrationRow> rows;
   for (const auto& r : doc.at("rows")) {
     CalibrationRow row;
@@ -120,6 +108,63 @@ std::vector<CalibrationRow> run_calibration(const std::filesystem::path& manifes
   return rows;
 }
 
+}  // namespace
+
+double CalibrationRow::error_percent() const {
+  if (published == 0) return 0;
+  return 100.0 * (predicted - published) / published;
+}
+
+std::vector<CalibrationRow> run_calibration(const std::filesystem::path& manifest, const model::Machine& machine) {
+  const BoundedRead read = read_bounded(manifest, 16u << 20);  // the bundled one is a few KB
+  if (!read.ok()) throw InputError(fmt::format("{}: cannot open calibration manifest", manifest.string()));
+  const nlohmann::json doc = parse_json_input(read.bytes, manifest.string());
+  // A missing key (at) or a value of the wrong type (get) in a row is a clean error naming the file.
+  return read_json_input(manifest.string(), [&] { return run_rows(doc, manifest, machine); });
+}
+
+CalibrationError calibration_error(const std::vector<CalibrationRow>& rows) {
+  double sum = 0, plain_sum = 0;
+  CalibrationError error;
+  for (const CalibrationRow& r : rows) {
+    if (r.kind != "cycles") continue;
+    sum += std::fabs(r.error_percent());
+    ++error.rows;
+    if (r.suspect.empty()) {
+      plain_sum += std::fabs(r.error_percent());
+      ++error.plain_rows;
+    }
+  }
+  error.mape_percent = error.rows ? sum / error.rows : 0.0;
+  error.plain_mape_percent = error.plain_rows ? plain_sum / error.plain_rows : 0.0;
+  return error;
+}
+
+nlohmann::ordered_json calibration_json(const std::vector<CalibrationRow>& rows, const model::Machine& machine) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const CalibrationRow& r : rows) {
+    nlohmann::ordered_json row = {{"name", r.name}, {"kind", r.kind}, {"source", r.source}, {"published", r.published}};
+    if (r.kind == "not_run") {
+      row["reason"] = r.not_run_reason;
+    } else {
+      row["predicted"] = r.predicted;
+      if (r.kind == "cycles") row["error_percent"] = r.error_percent();
+      if (r.kind == "stall") row["difference"] = r.abs_error();
+    }
+    row["derives"] = r.derives;
+    row["suspect"] = r.suspect;
+    list.push_back(row);
+  }
+  const CalibrationError error = calibration_error(rows);
+  return {{"machine", machine.name},
+          {"machine_hash", machine.hash_hex()},
+          {"cycle_rows", error.rows},
+          {"mape_percent", error.mape_percent},
+          {"plain_rows", error.plain_rows},
+          {"plain_mape_percent", error.plain_mape_percent},
+          {"rows", list}};
+}
+
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const model::Machine& machine) {
   std::string out = fmt::format(
       "# Timing-model calibration: published micro-benchmarks vs detailed mode\n\n"
@@ -128,22 +173,15 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
       "parameters, so they do not validate them.\n\n"
       "## Total cycles\n\n| kernel | published | predicted | error | note |\n|---|---:|---:|---:|---|\n",
       machine.name, machine.hash_hex());
-  double sum = 0, plain_sum = 0;
-  int n = 0, plain = 0;
   for (const CalibrationRow& r : rows) {
     if (r.kind != "cycles") continue;
     std::string note = r.derives.empty() ? r.source : "derives " + r.derives;
     if (!r.suspect.empty()) note += "; suspect: " + r.suspect;
     out += fmt::format("| {} | {:.0f} | {:.0f} | {:+.2f}% | {} |\n", r.name, r.published, r.predicted, r.error_percent(), note);
-    sum += std::fabs(r.error_percent());
-    ++n;
-    if (r.suspect.empty()) {
-      plain_sum += std::fabs(r.error_percent());
-      ++plain;
-    }
   }
+  const CalibrationError error = calibration_error(rows);
   out += fmt::format("\n**MAPE over {} cycle rows: {:.2f}%** ({} rows without a suspected modelling gap: {:.2f}%)\n\n",
-                     n, n ? sum / n : 0.0, plain, plain ? plain_sum / plain : 0.0);
+                     error.rows, error.mape_percent, error.plain_rows, error.plain_mape_percent);
   out += "## Stalls per iteration (dependent minus independent twin)\n\n"
          "| anchor | published | predicted | difference (cycles) |\n|---|---:|---:|---:|\n";
   for (const CalibrationRow& r : rows) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/timing/machine.h"
 
 namespace pietune::tuner {
@@ -26,6 +28,21 @@ struct CalibrationRow {
 
 // Runs every row of `manifest` (calibration kernels are found next to it).
 std::vector<CalibrationRow> run_calibration(const std::filesystem::path& manifest, const model::Machine& machine);
+
+// Mean absolute percentage error over the "cycles" rows: all of them, and the plain ones (no
+// suspected modelling gap). One computation for the table and the JSON.
+struct CalibrationError {
+  int rows = 0;
+  double mape_percent = 0;
+  int plain_rows = 0;
+  double plain_mape_percent = 0;
+};
+CalibrationError calibration_error(const std::vector<CalibrationRow>& rows);
+
+// `pietune calibrate --json`: {machine, machine_hash, cycle_rows, mape_percent, plain_rows,
+// plain_mape_percent, rows: [{name, kind, source, published, predicted, error_percent (cycles) or
+// difference (stall) or reason (not_run), derives, suspect}]}.
+nlohmann::ordered_json calibration_json(const std::vector<CalibrationRow>& rows, const model::Machine& machine);
 
 // The Markdown table with the mean absolute percentage error over the cycle rows.
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const model::Machine& machine);

@@ -107,7 +107,7 @@ pietune_handle* pietune_open(const char* db_path, const char* machine_path, char
     pietune::model::Machine machine = machine_path != nullptr ? pietune::model::load_machine(machine_path)
                                                               : pietune::model::default_machine();
     std::optional<pietune::costdb::Database> db;
-    if (db_path != nullptr) db = pietune::costdb::Database::open(db_path);
+    if (db_path != nullptr) db = pietune::costdb::Database::open(db_path, pietune::costdb::Access::kReadWriteIfPossible);
     auto handle = std::make_unique<pietune_handle>();
     handle->service = std::make_unique<pietune::tuner::QueryService>(std::move(db), std::move(machine),
                                                                      pietune::tuner::QueryServiceOptions{});

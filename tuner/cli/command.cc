@@ -2,6 +2,7 @@
 #include "tuner/cli/command.h"
 
 #include <cstdio>
+#include <string>
 
 #ifndef PIETUNE_VERSION
 #define PIETUNE_VERSION "unknown"
@@ -14,6 +15,17 @@ namespace {
 int& last_exit_code() {
   static int code = kExitOk;
   return code;
+}
+
+// "pietune tune" (or "pietune db show"): the subcommands selected before the parse failed, so a
+// usage error can point at the --help that lists the options the user was typing.
+std::string selected_command(const CLI::App& app) {
+  std::string path = app.get_name();
+  for (const CLI::App* command = &app; !command->get_subcommands().empty();) {
+    command = command->get_subcommands().front();
+    path += " " + command->get_name();
+  }
+  return path;
 }
 
 }  // namespace
@@ -44,7 +56,8 @@ int parse_and_run(CLI::App& app, int argc, char** argv) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return app.exit(e);  // --help, --version
     }
-    std::fprintf(stderr, "pietune: %s (run 'pietune --help')\n", e.what());
+    const std::string command = selected_command(app);
+    std::fprintf(stderr, "%s: %s (run '%s --help')\n", command.c_str(), e.what(), command.c_str());
     return kExitUsageOrInput;
   }
   return last_exit_code();

@@ -28,7 +28,9 @@ CLI::App* add_command(CLI::App& app, const std::string& name, const std::string&
                       std::function<int()> action);
 
 // Parses argv and runs the selected subcommand. --help and --version print and return 0; a usage
-// error prints "pietune: <message>" and a hint to stderr and returns kExitUsageOrInput.
+// error prints "pietune tune: <message> (run 'pietune tune --help')" to stderr, naming the
+// subcommand being parsed ("pietune: ... (run 'pietune --help')" before one is selected), and
+// returns kExitUsageOrInput.
 // pietune::InputError from the action propagates to the caller (main).
 int parse_and_run(CLI::App& app, int argc, char** argv);
 

@@ -21,11 +21,8 @@ struct DbOptions {
   bool json = false;
 };
 
-costdb::Database open_existing(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError(fmt::format("{}: no such database", path));
-  return open_database(path);
-}
+// Read-only: a CI artifact or a file on a read-only mount is read, never written or created.
+costdb::Database open_existing(const std::string& path) { return open_database(path, costdb::Access::kReadOnly); }
 
 double total_cycles(const std::vector<costdb::ChoiceRecord>& choices) {
   double sum = 0;

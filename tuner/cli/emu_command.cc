@@ -1,5 +1,5 @@
 // `pietune emu FILE.S --entry SYMBOL [--state IN.json] [--max-instr N] [--dump-state OUT.json]
-// [--trace T.jsonl]`: runs one function of an assembly file in the emulator, as a C caller would.
+// [--trace T.jsonl] [--json]`: runs one function of an assembly file in the emulator, as a C caller would.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +27,7 @@ struct EmuOptions {
   std::string dump_state;
   std::string trace;
   std::uint64_t max_instructions = emu::RunOptions{}.max_instructions;
+  bool json = false;
 };
 
 // "kernel.S:14: " for the instruction at `pc`, so a fault names the source line.
@@ -39,6 +40,21 @@ std::string source_prefix(const std::string& file, const emu::Emulator& emulator
         return fmt::format("{}:{}: ", file, function.insns[i].source_line);
   }
   return file + ": ";
+}
+
+// What the summary lines say, as one JSON document (--json); a file not written is null.
+nlohmann::ordered_json summary_json(const EmuOptions& options, const emu::RunResult& result,
+                                    std::optional<std::uint64_t> trace_lines) {
+  const auto file_or_null = [](const std::string& path) {
+    return path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(path);
+  };
+  return {{"entry", options.entry},
+          {"instructions", result.instructions},
+          {"a2", static_cast<std::int32_t>(result.return_value)},
+          {"a2_hex", fmt::format("0x{:08x}", result.return_value)},
+          {"trace_file", file_or_null(options.trace)},
+          {"trace_lines", trace_lines ? nlohmann::ordered_json(*trace_lines) : nlohmann::ordered_json(nullptr)},
+          {"state_file", file_or_null(options.dump_state)}};
 }
 
 std::ofstream open_output(const std::string& path, const char* what) {
@@ -93,6 +109,13 @@ int run_emu(const EmuOptions& options) {
     if (!*dump_file) throw InputError(fmt::format("{}: cannot write state file", options.dump_state));
   }
 
+  if (options.json) {
+    const std::optional<std::uint64_t> trace_lines = trace ? std::optional(trace->lines()) : std::nullopt;
+    std::printf("%s\n", summary_json(options, result, trace_lines)
+                            .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                            .c_str());
+    return kExitOk;
+  }
   std::printf("%s: %llu instructions, a2 = %d (0x%08x)\n", options.entry.c_str(),
               static_cast<unsigned long long>(result.instructions), static_cast<std::int32_t>(result.return_value),
               result.return_value);
@@ -117,6 +140,9 @@ void register_emu_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--dump-state", options->dump_state, "write the final state JSON here");
   command->add_option("--trace", options->trace, "write one JSON line per executed instruction here");
+  command->add_flag("--json", options->json,
+                    "print the summary as JSON: {entry, instructions, a2, a2_hex, trace_file, trace_lines, "
+                    "state_file}");
 }
 
 }  // namespace pietune::tuner::cli

@@ -59,15 +59,12 @@ std::string difference_text(const model::Cost& winner, const model::Cost& other)
 int run_explain(const ExplainOptions& o) {
   const TuneOptions options = tune_options(o.tune);
   const kernels::Model model = load_model(o.model);
-  if (o.layer < 0 || o.layer >= static_cast<int>(model.layers.size()))
-    throw InputError(fmt::format("--layer: {}: out of range ({} layers)", o.layer, model.layers.size()));
   if (o.top < 1) throw InputError(fmt::format("--top: {}: must be at least 1", o.top));
-  const kernels::Layer& layer = model.layers[static_cast<std::size_t>(o.layer)];
+  const kernels::Layer& layer = layer_with_index(model, o.layer, o.model, "--layer");
   const model::Machine machine = load_machine_option(o.tune.machine);
   std::optional<costdb::Database> db;
-  if (!o.no_db) db.emplace(open_database(o.tune.db));
+  if (!o.no_db) db.emplace(open_database(o.tune.db, costdb::Access::kReadWriteIfPossible));
   EstimateCache cache(db ? &*db : nullptr, machine, options.placement);
-  cache.prefetch(layer);
   const LayerTuning t =
       tune_layer(layer, {.search = {.budget = options.budget, .seed = options.seed}, .sram_limit_bytes = options.sram_limit_bytes},
                  cache);
@@ -155,8 +152,12 @@ void register_explain_command(CLI::App& app) {
   command->add_option("--layer", options->layer, "the layer's position in the model")->required();
   command->add_option("--top", options->top, "how many variants to list")->capture_default_str();
   command->add_flag("--json", options->json, "print JSON: {layer, op, families, top, why}");
-  command->add_flag("--no-db", options->no_db, "estimate without reading or writing the cost database");
-  add_tune_options(command, options->tune);
+  CLI::Option* no_db =
+      command->add_flag("--no-db", options->no_db, "estimate without reading or writing the cost database");
+  // Only what one layer's search reads: --time-limit, --jobs and --verify-cases would do nothing here
+  // (explain neither verifies nor runs workers), so they are usage errors rather than ignored.
+  add_search_options(command, options->tune);
+  no_db->excludes(command->get_option("--db"));
 }
 
 }  // namespace pietune::tuner::cli

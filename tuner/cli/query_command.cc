@@ -1,7 +1,7 @@
 // `pietune query --layer L.json [--index N] [--variant V.json|NAME|best] [--json]`: the predicted cycles
 // of one variant (or of the best one) on one layer, with the breakdown by cause and MAC/cycle.
-// Exit 0 with an answer, 1 when no family covers the op (nothing is estimated), 2 for an illegal
-// variant or bad input.
+// Exit 0 with an answer; 2 for bad input, an illegal variant or a layer no family covers (an op
+// pietune does not model is input it cannot take, as for `variants --layer` and `verify`).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -47,11 +47,10 @@ kernels::Layer pick_layer(const QueryOptions& o) {
   kernels::Model model = load_model(o.layer_file);
   const int count = static_cast<int>(model.layers.size());
   if (!o.index && count > 1)
-    throw InputError(fmt::format("{}: {} layers: choose one with --index (0 to {})", o.layer_file, count, count - 1));
-  const int index = o.index.value_or(0);
-  if (index < 0 || index >= count)
-    throw InputError(fmt::format("{}: --index {}: out of range ({} layers)", o.layer_file, index, count));
-  return std::move(model.layers[static_cast<std::size_t>(index)]);
+    throw InputError(fmt::format("{}: {} layers: choose one with --index (indexes {} to {})", o.layer_file, count,
+                                 model.layers.front().index, model.layers.back().index));
+  if (!o.index) return std::move(model.layers.front());
+  return layer_with_index(model, *o.index, o.layer_file, "--index");
 }
 
 std::string breakdown_text(const nlohmann::ordered_json& breakdown, double cycles) {
@@ -109,10 +108,8 @@ int run_query(const QueryOptions& o) {
       if (!o.json) std::fputs(answer_text(answer.json).c_str(), stdout);
       return kExitOk;
     case AnswerStatus::kNotCovered:
-      if (!o.json) std::printf("%s\n", answer.message.c_str());
-      return kExitCheckFailed;
     case AnswerStatus::kIllegal:
-      if (!o.json) std::fprintf(stderr, "pietune: %s\n", answer.message.c_str());
+      if (!o.json) std::fprintf(stderr, "pietune: %s: %s\n", o.layer_file.c_str(), answer.message.c_str());
       return kExitUsageOrInput;
   }
   return kExitUsageOrInput;
@@ -124,8 +121,8 @@ void register_query_command(CLI::App& app) {
   auto options = std::make_shared<QueryOptions>();
   CLI::App* command =
       add_command(app, "query",
-                  "Predicted cycles of a variant (or the best one) on one layer, with the breakdown by cause; exit 1 "
-                  "when no kernel family covers the op, 2 when the variant is not legal for the layer",
+                  "Predicted cycles of a variant (or the best one) on one layer, with the breakdown by cause; exit 2 "
+                  "when no kernel family covers the op or the variant is not legal for the layer",
                   [options] { return run_query(*options); });
   command->add_option("--layer", options->layer_file, "a JSON layer file (or a .tflite model)")->required();
   command->add_option("--index", options->index,

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "tuner/cli/machine_option.h"
+#include "tuner/cli/seed_option.h"
 #include "tuner/cli/tune_options.h"
 
 namespace pietune::tuner::cli {
@@ -15,7 +16,7 @@ void add_query_options(CLI::App* command, QueryCliOptions& o) {
   add_placement_options(command, o.activations, o.weights, o.sram_limit);
   command->add_option("--budget", o.budget, "estimates per layer for `best`; above it a seeded local search")
       ->capture_default_str();
-  command->add_option("--seed", o.seed, "seed of the local search")->capture_default_str();
+  add_seed_option(command, "--seed", o.seed, "seed of the local search")->capture_default_str();
 }
 
 std::unique_ptr<QueryService> make_query_service(const QueryCliOptions& o) {
@@ -33,7 +34,7 @@ std::unique_ptr<QueryService> make_query_service(const QueryCliOptions& o) {
                               .seed = checked.seed};
   model::Machine machine = load_machine_option(o.machine);
   std::optional<costdb::Database> db;
-  if (!o.db.empty()) db = open_database(o.db);
+  if (!o.db.empty()) db = open_database(o.db, costdb::Access::kReadWriteIfPossible);
   return std::make_unique<QueryService>(std::move(db), std::move(machine), options);
 }
 

@@ -1,8 +1,8 @@
 // `pietune regress --db FILE --baseline RUN --candidate RUN [--threshold PCT] [--json]`: compares
 // two tuning runs layer by layer and kernel family by family (the family the baseline chose).
 // Exit 1 when any layer got slower by more than the threshold: a kernel library's CI gate.
+#include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,20 +29,43 @@ double change_percent(double old_cycles, double new_cycles) {
   return old_cycles > 0 ? (new_cycles - old_cycles) / old_cycles * 100.0 : 0.0;
 }
 
-std::vector<costdb::ChoiceRecord> choices_of(costdb::Database& db, const std::string& path, std::int64_t run) {
+costdb::RunRecord finished_run(costdb::Database& db, const std::string& path, std::int64_t run) {
   const std::optional<costdb::RunRecord> r = db.run(run);
   if (!r) throw InputError(fmt::format("{}: run {}: not found", path, run));
   if (r->status != "done") throw InputError(fmt::format("{}: run {}: status {}, not a finished run", path, run, r->status));
-  return db.choices(run);
+  return *r;
+}
+
+std::string placement_of(const costdb::RunRecord& run) {
+  try {
+    return nlohmann::json::parse(run.options_json).at("placement").get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    return "";
+  }
+}
+
+// Cycles compare only between runs of one model (same layers hash) at one placement: anything else
+// is a different question, and its "regressions" would be noise.
+void require_comparable(const costdb::RunRecord& old_run, const costdb::RunRecord& new_run, const std::string& path) {
+  if (old_run.model_hash != new_run.model_hash)
+    throw InputError(fmt::format("{}: runs {} and {} tuned different models ({}, layers hash {}; {}, layers hash {}): "
+                                 "not comparable",
+                                 path, old_run.id, new_run.id, old_run.model, old_run.model_hash, new_run.model,
+                                 new_run.model_hash));
+  if (placement_of(old_run) != placement_of(new_run))
+    throw InputError(fmt::format("{}: runs {} and {} used different placements ({}; {}): not comparable", path,
+                                 old_run.id, new_run.id, placement_of(old_run), placement_of(new_run)));
 }
 
 int run_regress(const RegressOptions& o) {
-  if (o.threshold < 0) throw InputError(fmt::format("--threshold: {}: must not be negative", o.threshold));
-  std::error_code ec;
-  if (!std::filesystem::exists(o.db, ec)) throw InputError(fmt::format("{}: no such database", o.db));
-  costdb::Database db = open_database(o.db);
-  const std::vector<costdb::ChoiceRecord> old_choices = choices_of(db, o.db, o.baseline);
-  const std::vector<costdb::ChoiceRecord> new_choices = choices_of(db, o.db, o.candidate);
+  if (!std::isfinite(o.threshold) || o.threshold < 0)
+    throw InputError(fmt::format("--threshold: {}: must be a percentage of 0 or more", o.threshold));
+  costdb::Database db = open_database(o.db, costdb::Access::kReadOnly);
+  const costdb::RunRecord old_run = finished_run(db, o.db, o.baseline);
+  const costdb::RunRecord new_run = finished_run(db, o.db, o.candidate);
+  require_comparable(old_run, new_run, o.db);
+  const std::vector<costdb::ChoiceRecord> old_choices = db.choices(o.baseline);
+  const std::vector<costdb::ChoiceRecord> new_choices = db.choices(o.candidate);
   std::map<int, const costdb::ChoiceRecord*> candidate_by_layer;
   for (const costdb::ChoiceRecord& c : new_choices) candidate_by_layer[c.layer_index] = &c;
 
@@ -59,10 +82,6 @@ int run_regress(const RegressOptions& o) {
     auto it = candidate_by_layer.find(old.layer_index);
     if (old.variant.empty() || it == candidate_by_layer.end() || it->second->variant.empty()) continue;
     const costdb::ChoiceRecord& now = *it->second;
-    if (now.layer_signature != old.layer_signature) {
-      text += fmt::format("{:>3}  {:<17}  layer shape changed between the runs: not compared\n", old.layer_index, old.op);
-      continue;
-    }
     ++compared;
     const double change = change_percent(old.cycles, now.cycles);
     const bool regressed = change > o.threshold;

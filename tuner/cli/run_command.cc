@@ -1,4 +1,4 @@
-// `pietune run MODEL (--input IN.bin | --random-input SEED) --output OUT.bin [--single-rounding]`:
+// `pietune run MODEL (--input IN.bin | --random-input SEED) --output OUT.bin [--single-rounding] [--json]`:
 // runs a whole model with the bit-exact reference ops and writes the raw output bytes.
 #include <cstdio>
 #include <filesystem>
@@ -10,11 +10,13 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "kernels/reference/random_inputs.h"
 #include "kernels/reference/run_model.h"
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
+#include "tuner/cli/seed_option.h"
 #include "tuner/model_loader.h"
 
 namespace pietune::tuner::cli {
@@ -29,6 +31,7 @@ struct RunOptions {
   CLI::Option* random_input = nullptr;  // --random-input, to tell "given" from the default
   std::string output;
   bool single_rounding = false;
+  bool json = false;
 };
 
 std::vector<std::uint8_t> read_bytes(const std::string& path) {
@@ -75,6 +78,43 @@ std::string describe(const std::vector<ref::Tensor>& tensors) {
   return text;
 }
 
+// [{"shape": [1, 96, 96, 1], "type": "int8"}, ...]: what `describe` says, for --json.
+nlohmann::ordered_json tensors_json(const std::vector<ref::Tensor>& tensors) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const ref::Tensor& t : tensors) list.push_back({{"shape", t.shape()}, {"type", kernels::to_string(t.type())}});
+  return list;
+}
+
+// What a finished run did: one summary, written as a line or as JSON.
+struct RunSummary {
+  const kernels::Model& model;
+  ref::RoundingMode rounding;
+  const std::vector<ref::Tensor>& inputs;
+  const std::vector<ref::Tensor>& outputs;
+  std::int64_t output_bytes = 0;
+};
+
+std::string summary_text(const RunOptions& options, const RunSummary& s) {
+  const bool random_input = options.random_input->count() > 0;
+  const std::string source = random_input ? fmt::format("random seed {}", options.seed) : options.input;
+  return fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)", s.model.name,
+                     s.model.layers.size(), ref::to_string(s.rounding), describe(s.inputs), source,
+                     describe(s.outputs), options.output, s.output_bytes);
+}
+
+nlohmann::ordered_json summary_json(const RunOptions& options, const RunSummary& s) {
+  const bool random_input = options.random_input->count() > 0;
+  return {{"model", s.model.name},
+          {"layers", s.model.layers.size()},
+          {"rounding", ref::to_string(s.rounding)},
+          {"input_file", random_input ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.input)},
+          {"random_seed", random_input ? nlohmann::ordered_json(options.seed) : nlohmann::ordered_json(nullptr)},
+          {"inputs", tensors_json(s.inputs)},
+          {"outputs", tensors_json(s.outputs)},
+          {"output_file", options.output},
+          {"output_bytes", s.output_bytes}};
+}
+
 int run_run(const RunOptions& options) {
   const bool random_input = options.random_input->count() > 0;
   if (options.input.empty() == !random_input) {
@@ -116,11 +156,11 @@ int run_run(const RunOptions& options) {
   out.flush();
   if (!out) throw InputError(options.output + ": cannot write output file");
 
-  const std::string source = random_input ? fmt::format("random seed {}", options.seed) : options.input;
-  std::printf("%s\n", fmt::format("{}: {} layers, {} rounding, input {} ({}), output {} -> {} ({} bytes)",
-                                  model.name, model.layers.size(), ref::to_string(rounding), describe(inputs),
-                                  source, describe(outputs), options.output, written)
-                          .c_str());
+  const RunSummary summary{model, rounding, inputs, outputs, written};
+  const std::string text =
+      options.json ? summary_json(options, summary).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                   : summary_text(options, summary);
+  std::printf("%s\n", text.c_str());
   return kExitOk;
 }
 
@@ -137,13 +177,16 @@ void register_run_command(CLI::App& app) {
   command->add_option("--input", options->input,
                       "raw bytes of the model input tensor (int8: one byte per element)");
   options->random_input =
-      command->add_option("--random-input", options->seed, "seed for a deterministic random input");
+      add_seed_option(command, "--random-input", options->seed, "seed for a deterministic random input");
   command->add_option("--output", options->output, "write the raw bytes of the model output here")
       ->required();
   command->add_flag(
       "--single-rounding", options->single_rounding,
       "requantize with single rounding (a TFLITE_SINGLE_ROUNDING build) instead of TFLM's default "
       "double rounding");
+  command->add_flag("--json", options->json,
+                    "print the summary as JSON: {model, layers, rounding, input_file, random_seed, inputs, "
+                    "outputs, output_file, output_bytes}");
 }
 
 }  // namespace pietune::tuner::cli

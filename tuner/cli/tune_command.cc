@@ -1,13 +1,16 @@
-// `pietune tune MODEL [--out DIR] [--db FILE] [search options]`: tunes every layer, verifies the
-// winners and writes <model>_pietune.h, <model>_pietune.S, report.json and report.html to DIR
-// (default results/<model>/), then prints the per-layer table.
+// `pietune tune MODEL [--out DIR] [--db FILE] [--json] [search options]`: tunes every layer,
+// verifies the winners and writes <model>_pietune.h, <model>_pietune.S, report.json and
+// report.html to DIR (default results/<model>/) as one set, then prints the per-layer table (or,
+// with --json, the run id, the output paths and the totals).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "model/support/atomic_files.h"
 #include "model/support/error.h"
 #include "model/timing/machine.h"
 #include "tuner/cli/command.h"
@@ -30,7 +33,38 @@ struct TuneCommandOptions {
   std::string out;
   TuneCliOptions tune;
   bool quiet = false;
+  bool json = false;
 };
+
+struct OutputPaths {
+  std::string header, assembly, report_json, report_html;
+};
+
+OutputPaths output_paths(const std::string& out_dir, const std::string& id) {
+  const std::string base = out_dir + "/" + id + "_pietune";
+  return {base + ".h", base + ".S", out_dir + "/report.json", out_dir + "/report.html"};
+}
+
+int tuned_layers(const TuneResult& result) {
+  int n = 0;
+  for (const LayerResult& l : result.layers) n += l.chosen_estimate() != nullptr ? 1 : 0;
+  return n;
+}
+
+nlohmann::ordered_json summary_json(const TuneCommandOptions& o, const TuneResult& result, const OutputPaths& paths,
+                                    const nlohmann::ordered_json& report) {
+  return {{"run_id", result.run_id},
+          {"db", o.tune.db},
+          {"model", o.model},
+          {"outputs",
+           {{"header", paths.header}, {"assembly", paths.assembly}, {"report_json", paths.report_json},
+            {"report_html", paths.report_html}}},
+          {"layers", result.layers.size()},
+          {"layers_tuned", tuned_layers(result)},
+          {"totals", report.at("totals")},
+          {"verifications_run", result.verifications_run},
+          {"verifications_reused", result.verifications_reused}};
+}
 
 int run_tune(const TuneCommandOptions& o) {
   const TuneOptions options = tune_options(o.tune);
@@ -38,32 +72,46 @@ int run_tune(const TuneCommandOptions& o) {
   const model::Machine machine = load_machine_option(o.tune.machine);
   const std::string id = model_identifier(o.model);
   const std::string out_dir = o.out.empty() ? "results/" + id : o.out;
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) throw InputError(fmt::format("--out: {}: cannot create: {}", out_dir, ec.message()));
+  require_writable_folder(out_dir, "--out");  // before the work, not after it
   costdb::Database db = open_database(o.tune.db);
+  const std::string model_name = std::filesystem::path(o.model).filename().string();
 
+  RunRecorder run(db, model, model_name, options, machine);
   TuneResult result;
-  {
+  try {
     ProgressBar bar;
-    result = tune_model(model, std::filesystem::path(o.model).filename().string(), options, machine, db,
-                        [&](const Progress& p) { bar.update(p); });
+    result = tune_model(model, options, machine, db, run, [&](const Progress& p) { bar.update(p); });
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", o.model, e.what()));
+  }
+  if (tuned_layers(result) == 0) {
+    fmt::print(stderr, "pietune: {}: no layer could be tuned ({} layers: no kernel family covers them or every "
+               "variant was rejected; `pietune explain {} --layer N` says why); nothing written\n",
+               o.model, model.layers.size(), o.model);
+    return kExitCheckFailed;
   }
   const ModelKernels kernels = build_model_kernels(model, o.model, result);
-  const EmitContext context{.model = model, .model_name = std::filesystem::path(o.model).filename().string(),
-                            .options = options, .result = result, .kernels = kernels, .machine_name = machine.name,
-                            .clock_hz = machine.clock_hz, .db_path = o.tune.db, .date = utc_now()};
+  const EmitContext context{.model = model, .model_name = model_name, .options = options, .result = result,
+                            .kernels = kernels, .machine_name = machine.name, .clock_hz = machine.clock_hz,
+                            .db_path = o.tune.db, .date = utc_now()};
   const nlohmann::ordered_json report = report_json(context);
-  const std::string base = out_dir + "/" + id + "_pietune";
-  write_file_atomically(base + ".h", emit_header(context));
-  write_file_atomically(base + ".S", emit_assembly(context));
-  write_file_atomically(out_dir + "/report.json", report.dump(2) + "\n");
-  write_file_atomically(out_dir + "/report.html", report_html(report));
-  if (!o.quiet) std::fputs(report_table(report).c_str(), stdout);
-  fmt::print(stderr, "tuned {} layers in {:.2f}s: {} estimates computed, {} reused; {} verifications run, {} reused; "
-             "wrote {}.h, {}.S, report.json, report.html (run {} in {})\n",
-             model.layers.size(), result.seconds, result.computed, result.reused, result.verifications_run,
-             result.verifications_reused, base, base, result.run_id, o.tune.db);
+  const OutputPaths paths = output_paths(out_dir, id);
+  write_files_atomically({{paths.header, emit_header(context)},
+                          {paths.assembly, emit_assembly(context)},
+                          {paths.report_json, report.dump(2) + "\n"},
+                          {paths.report_html, report_html(report)}});
+  run.finish();
+
+  if (o.json) {
+    std::fputs((summary_json(o, result, paths, report).dump(2) + "\n").c_str(), stdout);
+  } else if (!o.quiet) {
+    std::fputs(report_table(report).c_str(), stdout);
+  }
+  fmt::print(stderr, "tuned {} of {} layers in {:.2f}s: {} estimates computed, {} reused; {} verifications run, {} "
+             "reused; wrote {}, {}, {}, {} (run {} in {})\n",
+             tuned_layers(result), model.layers.size(), result.seconds, result.computed, result.reused,
+             result.verifications_run, result.verifications_reused, paths.header, paths.assembly, paths.report_json,
+             paths.report_html, result.run_id, o.tune.db);
   for (const LayerResult& l : result.layers)
     for (const VerificationOutcome& v : l.verifications)
       if (!v.passed)
@@ -83,6 +131,8 @@ void register_tune_command(CLI::App& app) {
   command->add_option("MODEL", options->model, "a .tflite model or a JSON layer file")->required();
   command->add_option("--out", options->out, "output directory (default results/<model>/)");
   command->add_flag("--quiet", options->quiet, "do not print the per-layer table");
+  command->add_flag("--json", options->json,
+                    "print the run id, the output paths and the totals as JSON instead of the table");
   add_tune_options(command, options->tune);
 }
 

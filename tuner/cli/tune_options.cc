@@ -7,9 +7,12 @@
 #include <fmt/format.h>
 
 #include "model/support/error.h"
+#include "tuner/cli/seed_option.h"
 
 namespace pietune::tuner::cli {
 namespace {
+
+constexpr double kMaxTimeLimitSeconds = 7 * 24 * 3600;
 
 // "256K", "1M", "65536" -> bytes.
 std::uint32_t parse_bytes(const std::string& text, const char* option) {
@@ -37,14 +40,18 @@ void add_placement_options(CLI::App* command, std::string& activations, std::str
       ->capture_default_str();
 }
 
-void add_tune_options(CLI::App* command, TuneCliOptions& o) {
+void add_search_options(CLI::App* command, TuneCliOptions& o) {
   command->add_option("--db", o.db, "the cost database (created when missing)")->capture_default_str();
   command->add_option("--machine", o.machine, "a machine description (default: the bundled ESP32-S3)");
   add_placement_options(command, o.activations, o.weights, o.sram_limit);
   command->add_option("--budget", o.budget, "estimates per layer; above it a seeded local search")->capture_default_str();
-  command->add_option("--time-limit", o.time_limit, "seconds for the whole search (0: none)");
+  add_seed_option(command, "--seed", o.seed, "seed of the local search and the verification data")->capture_default_str();
+}
+
+void add_tune_options(CLI::App* command, TuneCliOptions& o) {
+  add_search_options(command, o);
+  command->add_option("--time-limit", o.time_limit, "seconds for the whole search (0: none; at most 604800)");
   command->add_option("--jobs", o.jobs, "worker threads (0: every core)");
-  command->add_option("--seed", o.seed, "seed of the local search and the verification data")->capture_default_str();
   command->add_option("--verify-cases", o.verify_cases, "random inputs per verification")->capture_default_str();
 }
 
@@ -55,7 +62,10 @@ TuneOptions tune_options(const TuneCliOptions& o) {
   t.sram_limit_bytes = parse_bytes(o.sram_limit, "--sram-limit");
   if (o.budget < 1) throw InputError(fmt::format("--budget: {}: must be at least 1", o.budget));
   t.budget = o.budget;
-  if (o.time_limit < 0) throw InputError(fmt::format("--time-limit: {}: must not be negative", o.time_limit));
+  // Written this way round so nan fails too; a finite bound keeps the stored options plain numbers.
+  if (!(o.time_limit >= 0 && o.time_limit <= kMaxTimeLimitSeconds))
+    throw InputError(
+        fmt::format("--time-limit: {}: expected seconds from 0 (no limit) to {:.0f} (a week)", o.time_limit, kMaxTimeLimitSeconds));
   if (o.time_limit > 0) t.time_limit_seconds = o.time_limit;
   if (o.jobs < 0) throw InputError(fmt::format("--jobs: {}: must not be negative", o.jobs));
   t.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -65,12 +75,15 @@ TuneOptions tune_options(const TuneCliOptions& o) {
   return t;
 }
 
-costdb::Database open_database(const std::string& path) {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+costdb::Database open_database(const std::string& path, costdb::Access access) {
+  // Only the default's folder (results/, relative to where pietune runs) is made; a --db naming a
+  // folder that does not exist is a mistake to report, not a folder to create.
+  if (path == TuneCliOptions{}.db && access != costdb::Access::kReadOnly) {
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
+  }
   try {
-    return costdb::Database::open(path);
+    return costdb::Database::open(path, access);
   } catch (const costdb::Error& e) {
     throw InputError(e.what());
   }

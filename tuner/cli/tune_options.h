@@ -23,12 +23,17 @@ struct TuneCliOptions {
   int verify_cases = 2;
 };
 
+// What a search of one layer reads (explain): --db, --machine, placement, --budget, --seed.
+void add_search_options(CLI::App* command, TuneCliOptions& options);
+// add_search_options plus what only a whole-model run reads: --time-limit, --jobs, --verify-cases.
 void add_tune_options(CLI::App* command, TuneCliOptions& options);
 // --activations, --weights and --sram-limit (shared with query and serve).
 void add_placement_options(CLI::App* command, std::string& activations, std::string& weights, std::string& sram_limit);
 // Validated TuneOptions; InputError naming the option.
 TuneOptions tune_options(const TuneCliOptions& options);
-// Opens (creating its directory) the database; costdb::Error becomes InputError.
-costdb::Database open_database(const std::string& path);
+// Opens the database; costdb::Error becomes InputError. The folder of the default path
+// (results/) is created when missing, any other must exist. Reading commands (db, regress) pass
+// kReadOnly; query, serve and explain kReadWriteIfPossible (a read-only file is read, nothing stored).
+costdb::Database open_database(const std::string& path, costdb::Access access = costdb::Access::kReadWrite);
 
 }  // namespace pietune::tuner::cli

@@ -3,10 +3,8 @@
 // ops bit for bit. Exit 1 when any variant mismatches, 2 on bad input or an illegal variant.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -15,8 +13,11 @@
 #include "kernels/enumerate.h"
 #include "kernels/registry.h"
 #include "kernels/verify.h"
+#include "model/support/bounded_read.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 #include "tuner/cli/command.h"
+#include "tuner/cli/seed_option.h"
 #include "tuner/cli/verify_model.h"
 #include "tuner/model_loader.h"
 
@@ -37,16 +38,10 @@ struct VerifyCliOptions {
 kernels::Variant read_variant(const std::string& arg) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(arg, ec)) {
-    std::ifstream in(arg, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    nlohmann::json json;
-    try {
-      json = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError(fmt::format("{}: invalid JSON: {}", arg, e.what()));
-    }
-    return kernels::variant_from_json(json, arg);
+    // A variant object is a few hundred bytes: a larger file is not one, and is not read whole.
+    const BoundedRead read = read_bounded(arg, 1u << 20);
+    if (!read.ok()) throw InputError(fmt::format("--variant: {}: {}", arg, read.reason));
+    return kernels::variant_from_json(parse_json_input(read.bytes, arg), arg);
   }
   if (std::optional<kernels::Variant> v = kernels::parse_variant_name(arg)) return *v;
   throw InputError(fmt::format("--variant: {}: neither a variant file nor a variant name", arg));
@@ -84,10 +79,7 @@ int run_verify(const VerifyCliOptions& options) {
 
   std::vector<const kernels::Layer*> layers;
   if (options.index) {
-    if (*options.index < 0 || *options.index >= static_cast<int>(model.layers.size()))
-      throw InputError(fmt::format("{}: --index {}: out of range ({} layers)", options.layer_file, *options.index,
-                                   model.layers.size()));
-    layers.push_back(&model.layers[static_cast<std::size_t>(*options.index)]);
+    layers.push_back(&layer_with_index(model, *options.index, options.layer_file, "--index"));
   } else {
     for (const kernels::Layer& layer : model.layers)
       if (chosen ? kernels::find_family(chosen->family)->op == layer.op : true) layers.push_back(&layer);
@@ -171,7 +163,7 @@ void register_verify_command(CLI::App& app) {
   command->add_flag("--all", options->all, "every legal variant of each layer (the default)");
   command->add_option("--cases", options->cases, "random inputs per variant (default 10; with MODEL 3)")
       ->each([options](const std::string&) { options->cases_given = true; });
-  command->add_option("--seed", options->seed, "seed of the random inputs and of missing constants (default 1)");
+  add_seed_option(command, "--seed", options->seed, "seed of the random inputs and of missing constants (default 1)");
   command->add_flag("--json", options->json, "print JSON: per layer {layer, op, verdicts: [...]}");
 }
 

@@ -30,12 +30,13 @@ int run_verify_model(const VerifyModelOptions& o) {
   }
   const model::Machine machine = load_machine_option(o.tune.machine);
   costdb::Database db = open_database(o.tune.db);
+  RunRecorder run(db, model, std::filesystem::path(o.model).filename().string(), options, machine);
   TuneResult result;
   {
     ProgressBar bar;
-    result = tune_model(model, std::filesystem::path(o.model).filename().string(), options, machine, db,
-                        [&](const Progress& p) { bar.update(p); });
+    result = tune_model(model, options, machine, db, run, [&](const Progress& p) { bar.update(p); });
   }
+  run.finish();
   const ModelKernels built = build_model_kernels(model, o.model, result);
   std::vector<std::optional<kernels::GeneratedKernel>> per_layer(model.layers.size());
   std::vector<std::string> names(model.layers.size());

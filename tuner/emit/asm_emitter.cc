@@ -26,7 +26,7 @@ std::string emit_assembly(const EmitContext& c) {
                      k.layers.size(), k.distinct_functions, c.options.placement.text());
   for (const LayerKernel& l : k.layers) {
     if (!l.owns_function) continue;
-    const kernels::Layer& layer = c.model.layers[static_cast<std::size_t>(l.layer_index)];
+    const kernels::Layer& layer = c.model.layers[l.position];
     const bool two_inputs = kernels::kernel_argument_inputs(layer).size() > 1;
     out += fmt::format("# layer {}: {}{}\n", l.layer_index, l.variant, two_inputs ? " (a5 = the second input)" : "");
     out += emu::print_assembly(l.kernel.program) + "\n";

@@ -24,8 +24,4 @@ struct EmitContext {
 // "pietune 0.1.0 (commit 1a2b3c4d5e6f), machine esp32s3 (0x...), 2026-11-21T09:00:00Z".
 std::string provenance_line(const EmitContext& context);
 
-// Writes `text` to `path` through a temporary file and a rename, so a killed run never leaves a
-// half-written output. InputError naming the path on failure.
-void write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace pietune::tuner

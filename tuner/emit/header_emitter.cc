@@ -26,6 +26,12 @@ std::string params_text(const kernels::Variant& v) {
   return text;
 }
 
+// "verified on 2 random cases (seed 1)", "... (stored)" when an earlier run's verification stood in.
+std::string verification_text(const VerificationOutcome& v) {
+  return fmt::format("verified on {} random case{} (seed {}{})", v.cases, v.cases == 1 ? "" : "s", v.seed,
+                     v.reused ? ", stored" : "");
+}
+
 // The layer's kernel takes a second input in a5 (kernels/registry.h).
 bool two_inputs(const kernels::Layer& layer) { return kernels::kernel_argument_inputs(layer).size() > 1; }
 
@@ -55,14 +61,17 @@ std::string emit_header(const EmitContext& c) {
                      "                                const int8_t* input2);\n\n",
                      prefix);
   for (const LayerKernel& l : c.kernels.layers) {
-    const VariantEstimate& e = *c.result.layers[static_cast<std::size_t>(l.layer_index)].chosen_estimate();
-    const kernels::Layer& layer = c.model.layers[static_cast<std::size_t>(l.layer_index)];
-    out += fmt::format("/* layer {} {} {} -> {}: {} ({:.0f} cycles predicted) */\n", l.layer_index, layer.op_name,
+    const VariantEstimate& e = *c.result.layers[l.position].chosen_estimate();
+    const kernels::Layer& layer = c.model.layers[l.position];
+    const LayerResult& result = c.result.layers[l.position];
+    // One rounding for the comment, the #define and the table: they must never disagree.
+    const long long cycles = std::llround(e.cost.cycles);
+    out += fmt::format("/* layer {} {} {} -> {}: {} ({} cycles predicted; {}) */\n", l.layer_index, layer.op_name,
                        kernels::shape_to_string(layer.input().shape), kernels::shape_to_string(layer.output().shape),
-                       l.variant, e.cost.cycles);
+                       l.variant, cycles, verification_text(result.verifications.back()));
     out += fmt::format("#define {}_L{}_KERNEL {}\n", macro, l.layer_index, l.function);
     out += fmt::format("#define {}_L{}_VARIANT \"{}\"\n", macro, l.layer_index, l.variant);
-    out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, std::llround(e.cost.cycles));
+    out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, cycles);
     if (l.owns_function)
       out += fmt::format("void {}(const int8_t* input, int8_t* output, const uint32_t* call_block{});\n", l.function,
                          two_inputs(layer) ? ", const int8_t* input2" : "");

@@ -48,6 +48,7 @@ ModelKernels build_model_kernels(const kernels::Model& model, const std::string&
     const kernels::Layer& layer = model.layers[i];
     LayerKernel lk;
     lk.layer_index = layer.index;
+    lk.position = i;
     lk.variant = chosen->variant.name();
     lk.call_block = fmt::format("{}_l{}_call_block", out.prefix, layer.index);
     const kernels::Layer with_data = kernels::with_random_constants(layer, 1);

@@ -14,7 +14,8 @@
 namespace pietune::tuner {
 
 struct LayerKernel {
-  int layer_index = 0;
+  int layer_index = 0;          // the layer's own index (its name in symbols and macros)
+  std::size_t position = 0;     // where the layer is in Model::layers and TuneResult::layers
   std::string variant;          // the chosen variant's name
   std::string function;         // the symbol called for this layer (maybe shared)
   std::string call_block;       // "<prefix>_l<i>_call_block"

@@ -46,7 +46,8 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
   j["verification"] = nlohmann::ordered_json::array();
   for (const VerificationOutcome& v : lr.verifications)
     j["verification"].push_back({{"variant", v.variant}, {"passed", v.passed}, {"reused", v.reused},
-                                 {"mismatches", v.mismatches}, {"detail", v.detail}});
+                                 {"cases", v.cases}, {"seed", v.seed}, {"mismatches", v.mismatches},
+                                 {"detail", v.detail}});
   j["illegal_families"] = nlohmann::ordered_json::array();
   for (const IllegalFamily& f : lr.tuning.illegal_families)
     j["illegal_families"].push_back({{"family", f.family}, {"rule", f.rule}, {"reason", f.reason}});

@@ -10,6 +10,7 @@
 
 #include "costdb/costdb.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 #include "tuner/query/request_scan.h"
 
 namespace pietune::tuner {
@@ -119,9 +120,9 @@ LineResponse handle_request_line(QueryService& service, std::string_view line) {
   if (std::optional<LineResponse> fast = fast_query(service, line)) return std::move(*fast);
   json request;
   try {
-    request = json::parse(line.begin(), line.end());
-  } catch (const json::exception& e) {
-    return error_response(nullptr, "request: invalid JSON: " + json_parse_message(e));
+    request = parse_ordered_json_input(line, "request");
+  } catch (const InputError& e) {
+    return error_response(nullptr, e.what());
   }
   if (!request.is_object()) return error_response(nullptr, fmt::format("request: expected an object, got {}",
                                                                        request.type_name()));
@@ -136,6 +137,10 @@ LineResponse handle_request_line(QueryService& service, std::string_view line) {
   } catch (const std::exception& e) {
     return error_response(id, fmt::format("internal error: {}", e.what()));
   }
+}
+
+LineResponse line_too_long_response(std::size_t max_bytes) {
+  return error_response(nullptr, fmt::format("request: line longer than {} bytes: not read", max_bytes));
 }
 
 }  // namespace pietune::tuner

@@ -7,9 +7,12 @@
 // Responses echo "id" (null when the request had none or was not readable) and carry
 // "ok": true with the answer's fields, or "ok": false with "error" (and, for a layer outside the
 // timing model or an illegal variant, the answer's fields too). A malformed line never ends the
-// server: it gets an error response like any other failed request.
+// server: it gets an error response like any other failed request. So does a line longer than
+// kMaxRequestLineBytes (request_line_reader.h), which is skipped without being kept:
+//   {"id": null, "ok": false, "error": "request: line longer than 1048576 bytes: not read"}
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -24,5 +27,7 @@ struct LineResponse {
 
 // Never throws for anything a client can send (a bug in pietune still aborts).
 LineResponse handle_request_line(QueryService& service, std::string_view line);
+// The answer to a line over the cap.
+LineResponse line_too_long_response(std::size_t max_bytes);
 
 }  // namespace pietune::tuner

@@ -5,17 +5,11 @@
 
 #include "kernels/layer_json.h"
 #include "model/support/error.h"
+#include "model/support/json_input.h"
 
 namespace pietune::tuner {
 
 std::string VariantRequest::key() const { return variant ? variant->name() : "best"; }
-
-std::string json_parse_message(const nlohmann::json::exception& error) {
-  std::string message = error.what();
-  const std::size_t bracket = message.find("] ");
-  if (message.starts_with("[json.exception") && bracket != std::string::npos) message = message.substr(bracket + 2);
-  return message;
-}
 
 VariantRequest variant_request_from_json(const nlohmann::ordered_json& json, std::string_view where) {
   if (json.is_string() && json.get_ref<const std::string&>() == "best") return {};
@@ -28,13 +22,7 @@ VariantRequest variant_request_from_json(const nlohmann::ordered_json& json, std
 VariantRequest variant_request_from_text(std::string_view text, std::string_view where) {
   if (text.empty() || text == "best") return {};
   if (text.front() != '{') return {kernels::variant_from_json(nlohmann::json(std::string(text)), where)};
-  nlohmann::ordered_json json;
-  try {
-    json = nlohmann::ordered_json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(fmt::format("{}: invalid JSON: {}", where, json_parse_message(e)));
-  }
-  return variant_request_from_json(json, where);
+  return variant_request_from_json(parse_ordered_json_input(text, where), where);
 }
 
 kernels::Layer layer_request_from_json(const nlohmann::ordered_json& json, std::string_view where) {
@@ -47,13 +35,7 @@ kernels::Layer layer_request_from_json(const nlohmann::ordered_json& json, std::
 }
 
 kernels::Layer layer_request_from_text(std::string_view text, std::string_view where) {
-  nlohmann::ordered_json json;
-  try {
-    json = nlohmann::ordered_json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(fmt::format("{}: invalid JSON: {}", where, json_parse_message(e)));
-  }
-  return layer_request_from_json(json, where);
+  return layer_request_from_json(parse_ordered_json_input(text, where), where);
 }
 
 }  // namespace pietune::tuner

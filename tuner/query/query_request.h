@@ -29,10 +29,7 @@ VariantRequest variant_request_from_text(std::string_view text, std::string_view
 
 // One layer object (the JSON layer format); InputError "<where>: <what>".
 kernels::Layer layer_request_from_json(const nlohmann::ordered_json& json, std::string_view where);
-// The same from text; invalid JSON is "<where>: invalid JSON: parse error at ...".
+// The same from text; invalid JSON is "<where>: invalid JSON: parse error at ..." (json_input.h).
 kernels::Layer layer_request_from_text(std::string_view text, std::string_view where);
-
-// nlohmann's parse message without its "[json.exception.parse_error.101] " prefix.
-std::string json_parse_message(const nlohmann::json::exception& error);
 
 }  // namespace pietune::tuner

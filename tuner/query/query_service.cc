@@ -1,6 +1,7 @@
 // Cost queries: best and named variants, memoised per layer identity (see the header).
 #include "tuner/query/query_service.h"
 
+#include <memory>
 #include <utility>
 
 #include <fmt/format.h>
@@ -10,10 +11,6 @@
 
 namespace pietune::tuner {
 namespace {
-
-// A long-running server sees an unbounded stream of layers; past this many memoised answers the
-// memo starts over rather than growing without limit.
-constexpr std::size_t kMemoLimit = 1 << 16;
 
 std::string memo_key(std::uint64_t identity, const std::string& request) {
   return fmt::format("{:016x}/{}", identity, request);
@@ -37,36 +34,55 @@ std::string not_covered_message(const kernels::Layer& layer) {
                      layer.op_name);
 }
 
-QueryService::QueryService(std::optional<costdb::Database> db, model::Machine machine, QueryServiceOptions options)
+QueryService::QueryService(std::optional<costdb::Database> db, model::Machine machine, QueryServiceOptions options,
+                           QueryMemoLimits limits)
     : db_(std::move(db)),
       machine_(std::move(machine)),
       options_(options),
-      cache_(db_ ? &*db_ : nullptr, machine_, options.placement) {}
+      cache_(std::make_unique<EstimateCache>(db_ ? &*db_ : nullptr, machine_, options.placement)),
+      limits_(limits) {}
 
 QueryStats QueryService::stats() const {
-  return {.queries = queries_, .memo_hits = memo_hits_, .computed = cache_.computed(), .reused = cache_.reused()};
+  return {.queries = queries_, .memo_hits = memo_hits_, .computed = computed_total(), .reused = reused_total()};
 }
 
 nlohmann::ordered_json QueryService::header(const kernels::Layer& layer) const {
   return layer_header_json(layer, machine_, options_.placement);
 }
 
-void QueryService::prefetch(const kernels::Layer& layer) {
+void QueryService::commit_estimates() {
+  if (!db_ || db_->read_only()) return;
+  try {
+    cache_->flush();
+    store_error_.clear();
+  } catch (const costdb::Error& e) {
+    store_error_ = e.what();  // kept queued: a later commit retries them
+  }
+}
+
+void QueryService::mark_stored(nlohmann::ordered_json& json) const {
   if (!db_) return;
-  if (prefetched_.insert(signature_hex(layer)).second) cache_.prefetch(layer);
+  if (db_->read_only()) {
+    json["stored"] = false;
+    json["store_error"] = db_->path() + ": opened read-only";
+  } else if (cache_->unstored() > 0) {
+    json["stored"] = false;
+    json["store_error"] = store_error_;
+  } else {
+    json["stored"] = true;
+  }
 }
 
 const LayerTuning& QueryService::tuning(const kernels::Layer& layer, std::uint64_t identity) {
-  if (auto it = tunings_.find(identity); it != tunings_.end()) return it->second;
-  prefetch(layer);
+  if (const LayerTuning* known = tunings_.find(identity)) return *known;
+  bound_estimate_memory(layer);
   LayerTuningOptions options;
   options.search.budget = options_.budget;
   options.search.seed = options_.seed;
   options.sram_limit_bytes = options_.sram_limit_bytes;
-  LayerTuning t = tune_layer(layer, options, cache_);
-  if (db_) cache_.flush();
-  if (tunings_.size() >= kMemoLimit) tunings_.clear();
-  return tunings_.emplace(identity, std::move(t)).first->second;
+  LayerTuning t = tune_layer(layer, options, *cache_);
+  commit_estimates();
+  return tunings_.put(identity, std::move(t));
 }
 
 Answer QueryService::not_covered(const kernels::Layer& layer) const {
@@ -82,23 +98,34 @@ Answer QueryService::query(const kernels::Layer& layer, const VariantRequest& re
   if (!op_covered(layer)) return not_covered(layer);
   const std::uint64_t identity = layer.full_identity();
   const std::string key = memo_key(identity, request.key());
-  if (auto it = answers_.find(key); it != answers_.end()) {
+  if (const Answer* known = answers_.find(key)) {
     ++memo_hits_;
-    Answer answer = it->second;
+    Answer answer = *known;
     answer.json["layer"] = layer.index;
     answer.json["source"] = "memo";
     answer.json["estimates"] = {{"computed", 0}, {"reused", 0}};
+    mark_stored(answer.json);
     return answer;
   }
-  const std::int64_t computed = cache_.computed(), reused = cache_.reused();
+  const std::int64_t computed = computed_total(), reused = reused_total();
   Answer answer = request.best() ? answer_best(layer, identity) : answer_variant(layer, *request.variant);
   if (answer.status != AnswerStatus::kOk) return answer;  // cheap to redo; messages carry the index
-  const std::int64_t now_computed = cache_.computed() - computed;
+  const std::int64_t now_computed = computed_total() - computed;
   answer.json["source"] = now_computed > 0 ? "computed" : "reused";
-  answer.json["estimates"] = {{"computed", now_computed}, {"reused", cache_.reused() - reused}};
-  if (answers_.size() >= kMemoLimit) answers_.clear();
-  answers_.emplace(key, answer);
+  answer.json["estimates"] = {{"computed", now_computed}, {"reused", reused_total() - reused}};
+  answers_.put(key, answer);
+  mark_stored(answer.json);
   return answer;
+}
+
+void QueryService::bound_estimate_memory(const kernels::Layer& layer) {
+  if (!estimate_layers_.insert(signature_hex(layer)).second || estimate_layers_.size() <= limits_.estimate_layers) return;
+  commit_estimates();
+  if (cache_->unstored() > 0) return;  // the database refuses writes: keep what it has not taken
+  retired_computed_ += cache_->computed();
+  retired_reused_ += cache_->reused();
+  cache_ = std::make_unique<EstimateCache>(db_ ? &*db_ : nullptr, machine_, options_.placement);
+  estimate_layers_ = {signature_hex(layer)};
 }
 
 Answer QueryService::answer_best(const kernels::Layer& layer, std::uint64_t identity) {
@@ -143,9 +170,9 @@ Answer QueryService::answer_variant(const kernels::Layer& layer, const kernels::
     return illegal("family_op", fmt::format("family {} implements {}, the layer is {}", family->name,
                                             kernels::to_string(family->op), layer.op_name));
   if (std::optional<kernels::Rejection> r = kernels::check_legal(*family, layer, variant)) return illegal(r->rule, r->reason);
-  prefetch(layer);
-  const VariantEstimate estimate = cache_.get(layer, variant);
-  if (db_) cache_.flush();
+  bound_estimate_memory(layer);
+  const VariantEstimate estimate = cache_->get(layer, variant);
+  commit_estimates();
   if (estimate.scratch_bytes > options_.sram_limit_bytes)
     return illegal("sram_limit", fmt::format("scratch {} bytes exceeds --sram-limit {} bytes", estimate.scratch_bytes,
                                              options_.sram_limit_bytes));

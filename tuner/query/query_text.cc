@@ -8,9 +8,6 @@
 namespace pietune::tuner {
 namespace {
 
-// Each entry keeps a layer's text; fewer of them than of parsed answers.
-constexpr std::size_t kTextMemoLimit = 1 << 12;
-
 std::string dump(const nlohmann::ordered_json& json) {
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
@@ -22,10 +19,10 @@ TextAnswer QueryService::query_text(std::string_view layer_json, std::string_vie
   // Length-prefixed, so no variant text and layer text can run into each other.
   std::string key = fmt::format("{}:{}", variant.size(), variant);
   key.append(layer_json);
-  if (auto it = text_answers_.find(key); it != text_answers_.end()) {
+  if (const TextAnswer* known = text_answers_.find(key)) {
     ++queries_;
     ++memo_hits_;
-    return it->second;
+    return *known;
   }
   const kernels::Layer layer = layer_request_from_text(layer_json, "layer");
   const VariantRequest request = variant_request_from_text(variant, "variant");
@@ -35,8 +32,9 @@ TextAnswer QueryService::query_text(std::string_view layer_json, std::string_vie
     answer.json["source"] = "memo";
     answer.json["estimates"] = {{"computed", 0}, {"reused", 0}};
   }
-  if (text_answers_.size() >= kTextMemoLimit) text_answers_.clear();
-  text_answers_.emplace(std::move(key), TextAnswer{answer.status, answer.cycles, answer.message, dump(answer.json)});
+  TextAnswer repeat{answer.status, answer.cycles, answer.message, dump(answer.json)};
+  const std::size_t bytes = key.size() + repeat.json.size() + repeat.message.size();
+  text_answers_.put(std::move(key), std::move(repeat), bytes);
   return first;
 }
 

@@ -6,6 +6,7 @@
 #include "kernels/registry.h"
 #include "kernels/verify.h"
 #include "model/support/error.h"
+#include "model/timing/fast_input_key.h"
 
 namespace pietune::tuner {
 
@@ -45,18 +46,35 @@ VariantEstimate estimate_from_json(const kernels::Variant& variant, const nlohma
   return e;
 }
 
-VariantEstimate estimate_variant(const model::FastModel& fast, const kernels::Layer& layer,
-                                 const kernels::Variant& variant, const Placement& placement) {
+EstimateInput estimate_input(const kernels::Layer& layer, const kernels::Variant& variant, const Placement& placement) {
   const kernels::FamilySpec* family = kernels::find_family(variant.family);
   PIETUNE_CHECK(family != nullptr) << variant.family;
-  const kernels::Layer with_data = kernels::with_random_constants(layer, 1);
-  const kernels::GeneratedKernel kernel = family->generate(with_data, variant);
+  EstimateInput input;
+  input.variant = variant;
+  input.kernel = family->generate(kernels::with_random_constants(layer, 1), variant);
+  input.options = fast_options(layer, input.kernel, placement);
+  input.key = estimate_key_hex(input.kernel, input.options);
+  return input;
+}
+
+std::string estimate_key_hex(const kernels::GeneratedKernel& kernel, const model::FastOptions& options) {
+  return fmt::format("{:016x}", model::fast_input_key(kernel.program.functions.front(), options));
+}
+
+VariantEstimate estimate_prepared(const model::FastModel& fast, const EstimateInput& input) {
   VariantEstimate e;
-  e.variant = variant;
-  e.cost = fast.estimate(kernel.program.functions.front(), fast_options(layer, kernel, placement));
-  e.scratch_bytes = kernel.scratch_bytes;
-  for (const kernels::ConstantBuffer& b : kernel.constants) e.constant_bytes += static_cast<std::uint32_t>(b.bytes.size());
+  e.variant = input.variant;
+  e.program_key = input.key;
+  e.cost = fast.estimate(input.kernel.program.functions.front(), input.options);
+  e.scratch_bytes = input.kernel.scratch_bytes;
+  for (const kernels::ConstantBuffer& b : input.kernel.constants)
+    e.constant_bytes += static_cast<std::uint32_t>(b.bytes.size());
   return e;
+}
+
+VariantEstimate estimate_variant(const model::FastModel& fast, const kernels::Layer& layer,
+                                 const kernels::Variant& variant, const Placement& placement) {
+  return estimate_prepared(fast, estimate_input(layer, variant, placement));
 }
 
 std::string signature_hex(const kernels::Layer& layer) { return fmt::format("{:016x}", layer.timing_signature()); }

@@ -14,8 +14,7 @@ namespace {
 using detail::fail;
 
 constexpr std::size_t kMinModelBytes = 8;  // root offset + "TFL3"
-// flatbuffers offsets are 32-bit and its verifier asserts the size is below 2^31 - 1.
-constexpr std::size_t kMaxModelBytes = std::numeric_limits<std::int32_t>::max() - 1;
+static_assert(kMaxModelBytes == std::numeric_limits<std::int32_t>::max() - 1);
 
 // Custom op names come from the file: keep them to printable ASCII for tables and messages.
 std::string printable(std::string text) {

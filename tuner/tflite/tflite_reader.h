@@ -1,6 +1,7 @@
 // Reads a .tflite flatbuffer into a kernels::Model: every operator of the main subgraph as a Layer.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -8,6 +9,10 @@
 #include "kernels/layer.h"
 
 namespace pietune::tuner {
+
+// The largest model read: flatbuffers offsets are 32-bit and its verifier asserts the size is below
+// 2^31 - 1, so models of 2 GiB and more are refused (by size, before reading, in load_model).
+inline constexpr std::size_t kMaxModelBytes = 2147483646;
 
 // True when bytes 4..7 are the .tflite file identifier "TFL3".
 bool has_tflite_identifier(std::span<const std::uint8_t> bytes);

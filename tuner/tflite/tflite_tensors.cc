@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "kernels/layer_check.h"
+#include "model/support/utf8.h"
 #include "tuner/tflite/tflite_detail.h"
 
 namespace pietune::tuner::detail {
@@ -71,7 +72,8 @@ TensorDesc read_tensor(const tflite::Tensor& t, const flatbuffers::Vector<flatbu
                        const FileView& file,
                        std::map<std::uint32_t, std::shared_ptr<const std::vector<std::uint8_t>>>& cache) {
   TensorDesc desc;
-  if (t.name()) desc.name = t.name()->str();
+  // Names are bytes in the file: made valid UTF-8 here, so no JSON writer downstream can throw on one.
+  if (t.name()) desc.name = valid_utf8(t.name()->string_view());
   if (t.shape() && t.shape()->size() > static_cast<std::size_t>(kernels::kMaxRank)) {
     fail("rank {} above the supported {}", t.shape()->size(), kernels::kMaxRank);
   }

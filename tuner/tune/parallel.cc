@@ -35,18 +35,31 @@ void run_parallel(int n, int jobs, const std::function<void(int)>& work, const s
     ++exited;
     changed.notify_one();
   };
+  // A failing tick (the database refusing a write: full disk) stops the work too, and is rethrown
+  // only once every worker has stopped: a std::thread destroyed while running would terminate.
+  std::exception_ptr tick_error;
+  const auto tick_once = [&] {
+    if (tick_error) return;
+    try {
+      tick(done);
+    } catch (...) {
+      tick_error = std::current_exception();
+      next = n;
+    }
+  };
   std::vector<std::thread> threads;
   for (int t = 0; t < count; ++t) threads.emplace_back(worker);
   std::unique_lock lock(mutex);
   while (exited < count) {
     changed.wait_for(lock, std::chrono::milliseconds(50));
     lock.unlock();
-    tick(done);
+    tick_once();
     lock.lock();
   }
   lock.unlock();
   for (std::thread& t : threads) t.join();
-  tick(done);
+  tick_once();
+  if (tick_error) std::rethrow_exception(tick_error);
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);
 }

@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
-#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "kernels/layer_hash.h"
+#include "kernels/layer_json.h"
 #include "kernels/registry.h"
 #include "model/support/error.h"
 #include "tuner/tune/parallel.h"
@@ -29,8 +29,8 @@ int generator_version(const kernels::Variant& v) { return kernels::find_family(v
 std::string identity_hex(const kernels::Layer& layer) { return fmt::format("{:016x}", layer.full_identity()); }
 
 VerificationOutcome from_record(const costdb::VerificationRecord& r) {
-  return {.variant = r.variant, .passed = r.mismatches == 0 && r.detail.empty(), .reused = true,
-          .mismatches = r.mismatches, .max_abs_diff = r.max_abs_diff, .detail = r.detail};
+  return {.variant = r.variant, .passed = r.mismatches == 0 && r.detail.empty(), .reused = true, .cases = r.cases,
+          .seed = r.seed, .mismatches = r.mismatches, .max_abs_diff = r.max_abs_diff, .detail = r.detail};
 }
 
 std::string verdict_detail(const kernels::Verdict& v) {
@@ -54,30 +54,47 @@ std::string TuneOptions::json() const {
 std::string model_hash(const kernels::Model& model) {
   std::string text;
   for (const kernels::Layer& layer : model.layers) text += layer.full_identity_text() + "\n";
-  return fmt::format("{:016x}", kernels::fnv1a_64(text));
+  return fmt::format("{:016x}", fnv1a_64(text));
 }
 
-TuneResult tune_model(const kernels::Model& model, const std::string& model_name, const TuneOptions& options,
-                      const model::Machine& machine, costdb::Database& db,
-                      const std::function<void(const Progress&)>& progress) {
+RunRecorder::RunRecorder(costdb::Database& db, const kernels::Model& model, const std::string& model_name,
+                         const TuneOptions& options, const model::Machine& machine)
+    : db_(db) {
+  costdb::RunRecord run;
+  run.tool_version = tool_version();
+  run.git_commit = git_commit();
+  run.machine_hash = machine.hash_hex();
+  run.model = model_name;
+  run.model_hash = model_hash(model);
+  run.options_json = options.json();
+  id_ = db.begin_run(run);
+}
+
+RunRecorder::~RunRecorder() {
+  if (finished_) return;
+  try {
+    db_.end_run(id_, "failed");
+  } catch (const costdb::Error&) {
+    // The database refuses writes (the failure being unwound, most likely): the next run marks this
+    // one interrupted once this process has exited.
+  }
+}
+
+void RunRecorder::finish() {
+  db_.end_run(id_, "done");
+  finished_ = true;
+}
+
+TuneResult tune_model(const kernels::Model& model, const TuneOptions& options, const model::Machine& machine,
+                      costdb::Database& db, const RunRecorder& run, const std::function<void(const Progress&)>& progress) {
   const Clock::time_point start = Clock::now();
   TuneResult result;
   result.machine_hash = machine.hash_hex();
   result.model_hash = model_hash(model);
-  costdb::RunRecord run;
-  run.tool_version = tool_version();
-  run.git_commit = git_commit();
-  run.machine_hash = result.machine_hash;
-  run.model = model_name;
-  run.model_hash = result.model_hash;
-  run.options_json = options.json();
-  result.run_id = db.begin_run(run);
+  result.run_id = run.id();
   const int n = static_cast<int>(model.layers.size());
   result.layers.resize(model.layers.size());
   EstimateCache cache(&db, machine, options.placement);
-  std::set<std::uint64_t> prefetched;
-  for (const kernels::Layer& layer : model.layers)
-    if (prefetched.insert(layer.timing_signature()).second) cache.prefetch(layer);
 
   LayerTuningOptions layer_options{.search = {.budget = options.budget, .seed = options.seed},
                                    .sram_limit_bytes = options.sram_limit_bytes};
@@ -97,7 +114,10 @@ TuneResult tune_model(const kernels::Model& model, const std::string& model_name
           try {
             result.layers[static_cast<std::size_t>(i)].tuning = tune_layer(layer, layer_options, cache);
           } catch (const InputError& e) {
-            throw InputError(fmt::format("layer {} ({}): {}", layer.index, layer.op_name, e.what()));
+            // Named once: some messages already start with "layer N".
+            const std::string message = e.what();
+            if (message.starts_with(fmt::format("layer {}", layer.index))) throw;
+            throw InputError(fmt::format("layer {} ({}): {}", layer.index, layer.op_name, message));
           }
         },
         [&](int done) {
@@ -106,14 +126,16 @@ TuneResult tune_model(const kernels::Model& model, const std::string& model_name
         });
 
     // Verification: the winner of each layer on its real shapes and quantization; a failure
-    // moves to the next variant in the ranking.
+    // moves to the next variant in the ranking. A stored verification stands in for one only when
+    // it ran at least as many cases as asked for now.
     std::mutex verified_mutex;
     std::vector<costdb::VerificationRecord> verified;
     std::vector<std::vector<VerificationOutcome>> stored(model.layers.size());
     for (std::size_t i = 0; i < model.layers.size(); ++i)
       for (const VariantEstimate& e : result.layers[i].tuning.ranked)
         if (auto r = db.find_verification(identity_hex(model.layers[i]), e.variant.name(),
-                                          generator_version(e.variant)))
+                                          generator_version(e.variant));
+            r && r->cases >= options.verify_cases)
           stored[i].push_back(from_record(*r));
     run_parallel(
         n, options.jobs,
@@ -133,9 +155,9 @@ TuneResult tune_model(const kernels::Model& model, const std::string& model_name
             } else {
               const kernels::Verdict verdict =
                   kernels::verify_variant(with_data, v, {.cases = options.verify_cases, .seed = options.seed});
-              outcome = {.variant = name, .passed = verdict.passed(), .reused = false,
-                         .mismatches = verdict.mismatches, .max_abs_diff = verdict.max_abs_diff,
-                         .detail = verdict_detail(verdict)};
+              outcome = {.variant = name, .passed = verdict.passed(), .reused = false, .cases = options.verify_cases,
+                         .seed = options.seed, .mismatches = verdict.mismatches,
+                         .max_abs_diff = verdict.max_abs_diff, .detail = verdict_detail(verdict)};
               std::lock_guard lock(verified_mutex);
               verified.push_back({.layer_identity = identity_hex(layer), .variant = name,
                                   .generator_version = generator_version(v), .cases = options.verify_cases,
@@ -159,8 +181,10 @@ TuneResult tune_model(const kernels::Model& model, const std::string& model_name
           report(done, "verify");
         });
   } catch (...) {
-    cache.flush();
-    db.end_run(result.run_id, "failed");
+    try {
+      cache.flush();  // keep what was computed, if the database takes it
+    } catch (const costdb::Error&) {
+    }
     throw;
   }
 
@@ -184,12 +208,12 @@ TuneResult tune_model(const kernels::Model& model, const std::string& model_name
     }
     choice.detail_json = nlohmann::json{{"macs", layer.macs()}, {"strategy", lr.tuning.strategy},
                                         {"estimates", lr.tuning.ranked.size()}}.dump();
+    db.put_layer(choice.layer_signature, kernels::layer_to_json(layer).dump());
     db.put_choice(choice);
   }
   result.computed = cache.computed();
   result.reused = cache.reused();
   result.seconds = seconds_since(start);
-  db.end_run(result.run_id, "done");
   return result;
 }
 

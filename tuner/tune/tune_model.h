@@ -37,7 +37,9 @@ struct TuneOptions {
 struct VerificationOutcome {
   std::string variant;
   bool passed = false;
-  bool reused = false;       // found in costdb
+  bool reused = false;       // found in costdb (it covered at least as many cases as asked)
+  int cases = 0;             // random input cases the verification ran (stored or now)
+  std::uint64_t seed = 0;
   std::int64_t mismatches = 0;
   int max_abs_diff = 0;
   std::string detail;        // first mismatch or fault
@@ -72,8 +74,30 @@ struct TuneResult {
 // Hex hash of the model's layers (their full identities, in order).
 std::string model_hash(const kernels::Model& model);
 
-TuneResult tune_model(const kernels::Model& model, const std::string& model_name, const TuneOptions& options,
-                      const model::Machine& machine, costdb::Database& db,
-                      const std::function<void(const Progress&)>& progress);
+// The costdb row of one tuning run from begin_run to end_run. Ends it "failed" when destroyed
+// before finish() (an exception on the way, outputs that could not be written), so a run is never
+// left "running" by a process that goes on; only a killed process leaves one, and the next run
+// marks it "interrupted" (costdb::Database::begin_run).
+class RunRecorder {
+ public:
+  RunRecorder(costdb::Database& db, const kernels::Model& model, const std::string& model_name,
+              const TuneOptions& options, const model::Machine& machine);
+  ~RunRecorder();
+  RunRecorder(const RunRecorder&) = delete;
+  RunRecorder& operator=(const RunRecorder&) = delete;
+
+  std::int64_t id() const { return id_; }
+  void finish();  // "done"
+
+ private:
+  costdb::Database& db_;
+  std::int64_t id_ = 0;
+  bool finished_ = false;
+};
+
+// Searches and verifies every layer, storing estimates, verifications and choices under `run`
+// (which the caller finishes once it has written what it makes of the result).
+TuneResult tune_model(const kernels::Model& model, const TuneOptions& options, const model::Machine& machine,
+                      costdb::Database& db, const RunRecorder& run, const std::function<void(const Progress&)>& progress);
 
 }  // namespace pietune::tuner
