@@ -129,7 +129,8 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
 }
 
 Machine parse_with_base(const std::string& text, const std::string& where, const std::filesystem::path* dir, int depth) {
-  const nlohmann::json doc = parse_json_input(text, where);
+  // A parameter given twice is refused, not resolved silently to its last value (as in layer files).
+  const nlohmann::json doc = parse_json_input(text, where, DuplicateKeys::kReject);
   if (!doc.is_object()) throw InputError(fmt::format("{}: expected a JSON object", where));
   std::map<std::string, MachineParam> params;
   if (doc.contains("base")) {

@@ -10,17 +10,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
 namespace pietune::testing {
 namespace {
 
 constexpr uid_t kNobody = 65534;
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -52,10 +48,36 @@ CliResult run_pietune(const std::vector<std::string>& args, const ChildLimits& l
   waitpid(pid, &status, 0);
   CliResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out);
-  result.err = slurp(err);
+  result.out = read_file(out);
+  result.err = read_file(err);
   fs::remove_all(dir);
   return result;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ScratchDir::ScratchDir(const std::string& prefix) {
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  dir_ = (std::filesystem::temp_directory_path() /
+          (prefix + "_" + std::to_string(getpid()) + "_" + (test != nullptr ? test->name() : "none")))
+             .string();
+  clear();
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ignored);
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void ScratchDir::clear() const {
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
 }
 
 }  // namespace pietune::testing

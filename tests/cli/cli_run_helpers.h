@@ -25,4 +25,23 @@ struct ChildLimits {
 
 CliResult run_pietune(const std::vector<std::string>& args, const ChildLimits& limits = {});
 
+// A file's bytes ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
+// A fresh folder per test, unique across the processes ctest runs in parallel; removed afterwards.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  void clear() const;  // empty again, as at the start
+
+ private:
+  std::string dir_;
+};
+
 }  // namespace pietune::testing

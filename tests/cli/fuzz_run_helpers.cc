@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -29,7 +30,9 @@ std::string slurp(const std::filesystem::path& path) {
 FuzzRun run_pietune_fuzzed(const std::vector<std::string>& args, const std::filesystem::path& work_dir,
                            const std::filesystem::path& stdin_path, int cpu_seconds) {
   const std::filesystem::path out = work_dir / "run_stdout.txt", err = work_dir / "run_stderr.txt";
-  std::vector<std::string> argv_strings{PIETUNE_CLI};
+  // PIETUNE_FUZZ_CLI runs another build (a copy that a rebuild cannot replace mid-suite).
+  const char* cli = std::getenv("PIETUNE_FUZZ_CLI");
+  std::vector<std::string> argv_strings{cli != nullptr ? cli : PIETUNE_CLI};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_strings) argv.push_back(a.data());
@@ -63,6 +66,7 @@ std::string contract_violation(const FuzzRun& run) {
   if (run.err.find("Sanitizer") != std::string::npos || run.err.find("runtime error:") != std::string::npos)
     return "sanitizer report";
   if (run.err.find("pietune internal error") != std::string::npos) return "internal error (a failed check)";
+  if (run.exit_code == 127) return "exit 127 (the CLI could not be started)";
   if (run.exit_code < 0 || run.exit_code > 2) return fmt::format("exit {}", run.exit_code);
   if (run.exit_code == 2 && run.err.find("pietune: ") == std::string::npos) return "exit 2 without a 'pietune: ' line";
   return "";

@@ -16,7 +16,7 @@ struct FuzzRun {
   std::string err;
 };
 
-// Runs PIETUNE_CLI with `args`, stdin from `stdin_path`, stdout and stderr kept in `work_dir`, at
+// Runs PIETUNE_CLI (or $PIETUNE_FUZZ_CLI) with `args`, stdin from `stdin_path`, stdout and stderr kept in `work_dir`, at
 // most `cpu_seconds` of CPU time.
 FuzzRun run_pietune_fuzzed(const std::vector<std::string>& args, const std::filesystem::path& work_dir,
                            const std::filesystem::path& stdin_path = "/dev/null", int cpu_seconds = 120);

@@ -1,6 +1,6 @@
 // Options and input files refused the same way on every command: usage errors pointing at the
 // subcommand's --help, explain's options that would do nothing, seeds and time limits out of range
-// or nan, scale 0 in inspect as in tune, repeated keys in layer files, a UTF-8 byte order mark.
+// or nan, scale 0 in inspect as in tune, repeated keys in user JSON files, a UTF-8 byte order mark.
 #include <unistd.h>
 
 #include <filesystem>
@@ -161,12 +161,24 @@ TEST_F(OptionChecksCli, InspectRefusesScaleZeroAsTuneDoes) {
   EXPECT_EQ(positive.exit_code, 0) << positive.err;
 }
 
-TEST_F(OptionChecksCli, LayerFilesRefuseARepeatedKey) {
-  const std::string file = write("twice.json", R"({"op": "SOFTMAX", "op": "RESHAPE",
+// Which of two values wins is the parser's choice, not the user's: layer files, machine files and
+// variant files refuse a repeated key as state files do.
+TEST_F(OptionChecksCli, JsonFilesRefuseARepeatedKey) {
+  const std::string layer = write("twice.json", R"({"op": "SOFTMAX", "op": "RESHAPE",
       "inputs": [{"shape": [1, 2]}], "outputs": [{"shape": [1, 2]}]})");
-  const CliResult r = run_pietune({"inspect", file});
+  CliResult r = run_pietune({"inspect", layer});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "pietune: " + file + ": key 'op' given twice\n");
+  EXPECT_EQ(r.err, "pietune: " + layer + ": key 'op' given twice\n");
+
+  const std::string machine = write("machine.json", R"({"name": "fast", "name": "slow"})");
+  r = run_pietune({"time", kDot, "--entry", "dot_s8", "--state", kDotState, "--machine", machine});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pietune: " + machine + ": key 'name' given twice\n");
+
+  const std::string variant = write("variant.json", R"({"family": "conv_accx", "family": "conv_pw", "params": {}})");
+  r = run_pietune({"verify", "--layer", kLayers, "--index", "0", "--variant", variant});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pietune: " + variant + ": key 'family' given twice\n");
 }
 
 TEST_F(OptionChecksCli, LayerAndStateFilesMayStartWithAByteOrderMark) {

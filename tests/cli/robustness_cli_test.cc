@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::read_file;
 using testing::run_pietune;
 
 const std::string kModel = PIETUNE_SOURCE_DIR "/examples/models/person_detect.tflite";
@@ -28,15 +28,7 @@ const std::string kCapiLayer = PIETUNE_SOURCE_DIR "/examples/capi/person_detect_
 
 class RobustnessCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pietune_robust_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return scratch_.path(name); }
 
   testing::CliResult tune(const std::string& model, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"tune", model, "--out", path("out"), "--db", path("db.sqlite"), "--jobs", "2"};
@@ -56,15 +48,8 @@ class RobustnessCli : public ::testing::Test {
     return path(name);
   }
 
-  fs::path dir_;
+  testing::ScratchDir scratch_{"pietune_robust"};
 };
-
-std::string read_file(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 nlohmann::json read_json(const std::string& p) { return nlohmann::json::parse(read_file(p)); }
 
@@ -207,8 +192,7 @@ TEST_F(RobustnessCli, AFullDiskUnderTheDatabaseIsAnErrorAndTheRunIsNotLeftRunnin
   testing::CliResult r;
   std::uint64_t kb = 40;
   for (; kb <= 160; kb += 8) {
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    scratch_.clear();
     testing::ChildLimits full_disk;
     full_disk.max_file_bytes = kb * 1024;
     r = run_pietune({"tune", kCapiLayer, "--out", path("out"), "--db", path("db.sqlite"), "--jobs", "2"}, full_disk);
@@ -310,7 +294,7 @@ TEST_F(RobustnessCli, ADbInAMissingFolderIsRefusedNotCreated) {
 TEST_F(RobustnessCli, AReadOnlyDatabaseIsStillRead) {
   ASSERT_EQ(tune(kCapiLayer).exit_code, 0);
   ::chmod(path("db.sqlite").c_str(), 0444);
-  ::chmod(dir_.c_str(), 0555);
+  ::chmod(scratch_.dir().c_str(), 0555);
   const auto as_reader = [&](std::vector<std::string> args) {
     testing::ChildLimits reader;
     reader.unprivileged = true;
@@ -327,7 +311,7 @@ TEST_F(RobustnessCli, AReadOnlyDatabaseIsStillRead) {
   const nlohmann::json answer = nlohmann::json::parse(r.out);
   EXPECT_EQ(answer.at("stored"), false);
   EXPECT_EQ(answer.at("estimates").at("computed"), 0);  // everything came from the read-only file
-  ::chmod(dir_.c_str(), 0755);
+  ::chmod(scratch_.dir().c_str(), 0755);
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -26,21 +25,14 @@ namespace pietune {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 using testing::run_pietune;
 
 const std::string kModel = PIETUNE_SOURCE_DIR "/examples/models/person_detect.tflite";
 
 class TuneCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pietune_tune_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return scratch_.path(name); }
 
   testing::CliResult tune(const std::string& out, const std::string& db, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"tune", kModel, "--out", path(out), "--db", path(db), "--jobs", "2"};
@@ -53,15 +45,8 @@ class TuneCli : public ::testing::Test {
     return nlohmann::json::parse(in);
   }
 
-  fs::path dir_;
+  testing::ScratchDir scratch_{"pietune_tune"};
 };
-
-std::string read_file(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The per-layer choices of a report: what must not depend on interruptions or reuse.
 std::vector<std::string> choices(const nlohmann::json& report) {
@@ -174,6 +159,8 @@ TEST_F(TuneCli, ResumesAfterKill9WithTheSameResult) {
     const testing::CliResult runs = run_pietune({"db", "runs", "--db", path(db), "--json"});
     ASSERT_EQ(runs.exit_code, 0) << runs.err;
     EXPECT_EQ(nlohmann::json::parse(runs.out).back().at("status"), "done");
+    // The killed run, left "running", was marked by the resumed one: its process is gone.
+    for (const auto& run : nlohmann::json::parse(runs.out)) EXPECT_NE(run.at("status"), "running") << run.dump();
   }
   EXPECT_GT(killed, 0) << "no run was still going when killed: the test did not exercise resume";
 }

@@ -45,7 +45,8 @@ void add_search_options(CLI::App* command, TuneCliOptions& o) {
   command->add_option("--machine", o.machine, "a machine description (default: the bundled ESP32-S3)");
   add_placement_options(command, o.activations, o.weights, o.sram_limit);
   command->add_option("--budget", o.budget, "estimates per layer; above it a seeded local search")->capture_default_str();
-  add_seed_option(command, "--seed", o.seed, "seed of the local search and the verification data")->capture_default_str();
+  add_seed_option(command, "--seed", o.seed, "seed of the local search (and of tune's verification data)")
+      ->capture_default_str();
 }
 
 void add_tune_options(CLI::App* command, TuneCliOptions& o) {

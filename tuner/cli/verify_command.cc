@@ -41,7 +41,7 @@ kernels::Variant read_variant(const std::string& arg) {
     // A variant object is a few hundred bytes: a larger file is not one, and is not read whole.
     const BoundedRead read = read_bounded(arg, 1u << 20);
     if (!read.ok()) throw InputError(fmt::format("--variant: {}: {}", arg, read.reason));
-    return kernels::variant_from_json(parse_json_input(read.bytes, arg), arg);
+    return kernels::variant_from_json(parse_json_input(read.bytes, arg, DuplicateKeys::kReject), arg);
   }
   if (std::optional<kernels::Variant> v = kernels::parse_variant_name(arg)) return *v;
   throw InputError(fmt::format("--variant: {}: neither a variant file nor a variant name", arg));
