@@ -297,7 +297,7 @@ TEST_F(FuzzCli, MutatedStateFiles) {
 }
 
 // Assembly with lines deleted, repeated, swapped, edge numbers and registers, odd directives, run
-// in the emulator with the kernel's state.
+// in the emulator (emu, time) with the kernel's state.
 TEST_F(FuzzCli, MutatedAssembly) {
   const std::vector<EmuSeed> seeds = emu_seeds();
   write_block_files(dir_);
@@ -309,9 +309,12 @@ TEST_F(FuzzCli, MutatedAssembly) {
     const fs::path state = path(name + "-state.json");
     write_file(assembly, mutate_assembly(read_file(kSource + "/tests/data/asm/" + seed.assembly), rng));
     write_file(state, seed.state);
-    std::vector<std::string> args = {"emu",     assembly.string(), "--entry",     seed.entry,
-                                     "--state", state.string(),    "--max-instr", "100000"};
-    if (pick(rng, 4) == 0) args.insert(args.end(), {"--trace", path("trace.jsonl").string()});
+    // Mostly emu; some through `time`, whose detailed timing follows the same run.
+    const std::uint64_t command = pick(rng, 4);
+    std::vector<std::string> args = {command == 0 ? "time" : "emu", assembly.string(), "--entry",    seed.entry,
+                                     "--state",                     state.string(),    "--max-instr", "100000"};
+    if (command == 0 && pick(rng, 2)) args.push_back("--timeline");
+    if (command == 1) args.insert(args.end(), {"--trace", path("trace.jsonl").string()});
     run_case(name, args, {assembly, state});
   }
   print_summary();

@@ -85,7 +85,7 @@ TEST(VariantsCli, BadInputExitsTwo) {
   EXPECT_EQ(r.err, "pietune: " + kLayers + ": layer 3: no variant family for RESHAPE\n");
   r = run_pietune({"variants", kLayers, "--layer", "9"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "pietune: " + kLayers + ": --layer 9: out of range (4 layers)\n");
+  EXPECT_EQ(r.err, "pietune: " + kLayers + ": --layer 9: no such layer (indexes 0, 1, 2, 3)\n");
   r = run_pietune({"variants", "/nonexistent.json"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");

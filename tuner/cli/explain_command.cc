@@ -149,7 +149,7 @@ void register_explain_command(CLI::App& app) {
                                   "variants with cycle breakdowns, and why the winner wins",
                                   [options] { return run_explain(*options); });
   command->add_option("MODEL", options->model, "a .tflite model or a JSON layer file")->required();
-  command->add_option("--layer", options->layer, "the layer's position in the model")->required();
+  command->add_option("--layer", options->layer, "the layer's index (its position in a .tflite model)")->required();
   command->add_option("--top", options->top, "how many variants to list")->capture_default_str();
   command->add_flag("--json", options->json, "print JSON: {layer, op, families, top, why}");
   CLI::Option* no_db =

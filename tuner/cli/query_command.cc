@@ -126,7 +126,7 @@ void register_query_command(CLI::App& app) {
                   [options] { return run_query(*options); });
   command->add_option("--layer", options->layer_file, "a JSON layer file (or a .tflite model)")->required();
   command->add_option("--index", options->index,
-                      "which layer of the file (its position; needed when it holds several)");
+                      "the layer of the file with this index (needed when it holds several)");
   command->add_option("--variant", options->variant, "\"best\" (search), a variant name, or a variant JSON file")
       ->capture_default_str();
   command->add_flag("--json", options->json, "print the answer as JSON (README \"Cost queries\")");

@@ -61,10 +61,7 @@ int run_variants(const VariantsOptions& options) {
   const kernels::Model model = load_model(options.model);
   std::vector<const kernels::Layer*> layers;
   if (options.layer) {
-    if (*options.layer < 0 || *options.layer >= static_cast<int>(model.layers.size()))
-      throw InputError(fmt::format("{}: --layer {}: out of range ({} layers)", options.model, *options.layer,
-                                   model.layers.size()));
-    const kernels::Layer& layer = model.layers[static_cast<std::size_t>(*options.layer)];
+    const kernels::Layer& layer = layer_with_index(model, *options.layer, options.model, "--layer");
     if (!has_family(layer.op))
       throw InputError(fmt::format("{}: layer {}: no variant family for {}", options.model, *options.layer, layer.op_name));
     layers.push_back(&layer);
@@ -131,7 +128,7 @@ void register_variants_command(CLI::App& app) {
                                   "the rule that failed and its numbers",
                                   [options] { return run_variants(*options); });
   command->add_option("MODEL", options->model, "a JSON layer file or a .tflite model")->required();
-  command->add_option("--layer", options->layer, "only this layer (its position in the file)");
+  command->add_option("--layer", options->layer, "only the layer with this index");
   command->add_option("--activations", options->activations, "where the tensor arena lives: sram or psram")
       ->capture_default_str();
   command->add_option("--weights", options->weights, "where the weights live: flash, sram or psram")

@@ -158,7 +158,7 @@ void register_verify_command(CLI::App& app) {
   command->add_option("--activations", model->tune.activations, "with MODEL: sram or psram (as for tune)");
   command->add_option("--weights", model->tune.weights, "with MODEL: flash, sram or psram (as for tune)");
   command->add_option("--layer", options->layer_file, "a JSON layer file (or a .tflite model)");
-  command->add_option("--index", options->index, "only this layer of the file (its position)");
+  command->add_option("--index", options->index, "only the layer of the file with this index");
   command->add_option("--variant", options->variant, "a variant JSON file or a variant name");
   command->add_flag("--all", options->all, "every legal variant of each layer (the default)");
   command->add_option("--cases", options->cases, "random inputs per variant (default 10; with MODEL 3)")
