@@ -68,7 +68,9 @@ std::string contract_violation(const FuzzRun& run) {
   if (run.err.find("pietune internal error") != std::string::npos) return "internal error (a failed check)";
   if (run.exit_code == 127) return "exit 127 (the CLI could not be started)";
   if (run.exit_code < 0 || run.exit_code > 2) return fmt::format("exit {}", run.exit_code);
-  if (run.exit_code == 2 && run.err.find("pietune: ") == std::string::npos) return "exit 2 without a 'pietune: ' line";
+  // Exit 2 says why: a "pietune: " line, or (--json) an answer on stdout that carries the reason.
+  if (run.exit_code == 2 && run.err.find("pietune: ") == std::string::npos && run.out.empty())
+    return "exit 2 without a 'pietune: ' line";
   return "";
 }
 

@@ -1,6 +1,6 @@
 // Running `pietune` on fuzzed inputs: each run bounded in CPU time, its outcome judged by the
 // contract every command keeps on any input: exit 0, 1 or 2, never a signal or a sanitizer report,
-// and an exit 2 says why on a "pietune: ..." line.
+// and an exit 2 says why (a "pietune: ..." line, or with --json the answer on stdout).
 #pragma once
 
 #include <filesystem>

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "kernels/baselines/espnn/dispatch.h"
 #include "kernels/registry.h"
 #include "model/support/error.h"
 #include "tuner/cli/command.h"
@@ -78,6 +79,10 @@ int run_explain(const ExplainOptions& o) {
   std::string text = fmt::format("layer {} {} {} -> {}, {} MACs\n", layer.index, layer.op_name,
                                  kernels::shape_to_string(layer.input().shape),
                                  kernels::shape_to_string(layer.output().shape), layer.macs());
+  // What stock esp-tflite-micro with esp-nn runs on this layer, and why.
+  const kernels::espnn::EspnnPath espnn = kernels::espnn::espnn_path(layer);
+  text += "esp-nn runs: " + kernels::espnn::espnn_path_text(espnn) + "\n";
+  j["espnn_path"] = {{"kernel", espnn.kernel}, {"reason", espnn.reason}, {"ansi_c_fallback", espnn.ansi_c_fallback}};
   if (!t.covered) {
     text += fmt::format("no kernel family covers {}: it runs as the reference op and pietune does not estimate it\n",
                         layer.op_name);
@@ -151,7 +156,7 @@ void register_explain_command(CLI::App& app) {
   command->add_option("MODEL", options->model, "a .tflite model or a JSON layer file")->required();
   command->add_option("--layer", options->layer, "the layer's index (its position in a .tflite model)")->required();
   command->add_option("--top", options->top, "how many variants to list")->capture_default_str();
-  command->add_flag("--json", options->json, "print JSON: {layer, op, families, top, why}");
+  command->add_flag("--json", options->json, "print JSON: {layer, op, families, espnn_path, top, why}");
   CLI::Option* no_db =
       command->add_flag("--no-db", options->no_db, "estimate without reading or writing the cost database");
   // Only what one layer's search reads: --time-limit, --jobs and --verify-cases would do nothing here

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/baselines/espnn/dispatch.h"
 #include "kernels/registry.h"
 #include "kernels/variant.h"
 
@@ -66,9 +67,11 @@ std::string emit_header(const EmitContext& c) {
     const LayerResult& result = c.result.layers[l.position];
     // One rounding for the comment, the #define and the table: they must never disagree.
     const long long cycles = std::llround(e.cost.cycles);
-    out += fmt::format("/* layer {} {} {} -> {}: {} ({} cycles predicted; {}) */\n", l.layer_index, layer.op_name,
-                       kernels::shape_to_string(layer.input().shape), kernels::shape_to_string(layer.output().shape),
-                       l.variant, cycles, verification_text(result.verifications.back()));
+    out += fmt::format("/* layer {} {} {} -> {}: {} ({} cycles predicted; {})\n * esp-nn: {} */\n", l.layer_index,
+                       layer.op_name, kernels::shape_to_string(layer.input().shape),
+                       kernels::shape_to_string(layer.output().shape), l.variant, cycles,
+                       verification_text(result.verifications.back()),
+                       kernels::espnn::espnn_path_text(kernels::espnn::espnn_path(layer)));
     out += fmt::format("#define {}_L{}_KERNEL {}\n", macro, l.layer_index, l.function);
     out += fmt::format("#define {}_L{}_VARIANT \"{}\"\n", macro, l.layer_index, l.variant);
     out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, cycles);
@@ -77,6 +80,14 @@ std::string emit_header(const EmitContext& c) {
                          two_inputs(layer) ? ", const int8_t* input2" : "");
     out += fmt::format("extern const uint32_t {}[];\n\n", l.call_block);
   }
+  // Layers without a kernel here run the reference op; say what esp-nn would run on them.
+  std::string reference_layers;
+  for (const kernels::Layer& layer : c.model.layers)
+    if (find_layer_kernel(c.kernels, layer.index) == nullptr)
+      reference_layers += fmt::format(" * layer {} {}: esp-nn: {}\n", layer.index, layer.op_name,
+                                      kernels::espnn::espnn_path_text(kernels::espnn::espnn_path(layer)));
+  if (!reference_layers.empty())
+    out += "/* Layers without a kernel here (the table says NULL: run the reference op):\n" + reference_layers + " */\n\n";
   out += fmt::format(
       "typedef struct {{\n  int layer;\n  const char* op;\n  const char* family;   /* NULL: no kernel, use the "
       "reference op */\n  const char* variant;\n  const char* params;\n  uint32_t predicted_cycles;\n  {0}_kernel_fn "

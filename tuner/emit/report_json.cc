@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "kernels/baselines/espnn/dispatch.h"
 #include "tuner/search/estimate.h"
 #include "tuner/tune/provenance.h"
 
@@ -21,6 +22,9 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
                               {"strategy", lr.tuning.strategy},
                               {"legal", lr.tuning.legal_count},
                               {"estimated", lr.tuning.ranked.size()}};
+  // What stock esp-tflite-micro with esp-nn runs on this layer (kernels/baselines/espnn/dispatch.h).
+  const kernels::espnn::EspnnPath espnn = kernels::espnn::espnn_path(layer);
+  j["espnn_path"] = {{"kernel", espnn.kernel}, {"reason", espnn.reason}, {"ansi_c_fallback", espnn.ansi_c_fallback}};
   j["chosen"] = nullptr;
   if (const VariantEstimate* e = lr.chosen_estimate()) {
     nlohmann::ordered_json params;

@@ -21,6 +21,12 @@ std::string report_table(const nlohmann::ordered_json& r) {
     out += fmt::format("{:>3}  {:<17} {:<22} {:>9}  {:<48} {:>10} {:>7} {:>10} {:>7}\n", l.at("index").get<int>(),
                        l.at("op").get<std::string>(), shape, l.at("macs").get<std::int64_t>(), variant, cycles, mpc, bc,
                        sp);
+    if (l.contains("espnn_path")) {  // what esp-nn runs here; "" = the TFLM reference op
+      const auto& e = l.at("espnn_path");
+      const std::string kernel = e.at("kernel").get<std::string>();
+      const std::string reason = e.at("reason").get<std::string>();
+      out += "       esp-nn: " + (kernel.empty() ? reason : fmt::format("{} ({})", kernel, reason)) + "\n";
+    }
     for (const auto& f : l.at("illegal_families"))
       out += fmt::format("       not {}: [{}] {}\n", f.at("family").get<std::string>(), f.at("rule").get<std::string>(),
                          f.at("reason").get<std::string>());
