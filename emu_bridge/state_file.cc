@@ -197,12 +197,14 @@ class StateReader {
     std::filesystem::path path(file);
     if (path.is_relative()) path = base_dir_ / path;
     std::uint64_t room = room_from(addr);
-    if (room == 0)
+    const bool mapped = room > 0;
+    if (!mapped)
       for (const RegionInfo& r : memory_regions()) room = std::max<std::uint64_t>(room, r.size_bytes);
     BoundedRead read = read_bounded(path, room);
     if (read.outcome == BoundedRead::Outcome::kTooLarge)
-      fail(where, fmt::format("'{}': {} (the bytes from 0x{:08x} to the end of its region)", path.string(),
-                              read.reason, addr));
+      fail(where, fmt::format("'{}': {} ({})", path.string(), read.reason,
+                              mapped ? fmt::format("the bytes from 0x{:08x} to the end of its region", addr)
+                                     : std::string("the largest region")));
     if (!read.ok()) fail(where, fmt::format("cannot read '{}': {}", path.string(), read.reason));
     return {read.bytes.begin(), read.bytes.end()};
   }

@@ -178,6 +178,21 @@ TEST(ServeCliTest, OverLongLinesAndBadNumbersGetErrorAnswers) {
   EXPECT_EQ(out[4]["id"], 5);
 }
 
+// A request whose "id" nests deeper than the JSON limit once overflowed the stack when the id was
+// echoed (the fast path of plain queries parsed it without the limit): found by the fuzz suite.
+TEST(ServeCliTest, ADeeplyNestedIdIsAnErrorAnswerNotACrash) {
+  const std::string deep_id = std::string(100000, '[') + std::string(100000, ']');
+  const std::string input = R"({"id": )" + deep_id + R"(, "method": "query", "layer": )" + kReshape + "}\n" +
+                            query(2, kReshape) + "\n";
+  const CliResult r = run_pietune_with_stdin({"serve"}, input);
+  ASSERT_EQ(r.exit_code, 0) << r.err.substr(0, 2000);
+  const std::vector<nlohmann::json> out = responses(r.out);
+  ASSERT_EQ(out.size(), 2u) << r.out;
+  EXPECT_EQ(out[0], nlohmann::json::parse(
+                        R"({"id": null, "ok": false, "error": "request: invalid JSON: nested deeper than 128 levels"})"));
+  EXPECT_EQ(out[1]["id"], 2);
+}
+
 TEST(ServeCliTest, BadOptionsFailBeforeReading) {
   const CliResult r = run_pietune_with_stdin({"serve", "--weights", "disk"}, query(1, kLayer) + "\n");
   EXPECT_EQ(r.exit_code, 2);

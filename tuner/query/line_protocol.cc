@@ -103,9 +103,11 @@ std::optional<LineResponse> fast_query(QueryService& service, std::string_view l
   }
   if (method != R"("query")" || layer.empty() || layer.front() != '{') return std::nullopt;
   try {
-    const json id_value = json::parse(id);
+    // Parsed as every request is (json_input.h): a deep nest in "id" would overflow the stack when
+    // the id is echoed back.
+    const json id_value = parse_ordered_json_input(id, "request");
     std::string variant_text;
-    if (variant.front() == '"') variant_text = json::parse(variant).get<std::string>();
+    if (variant.front() == '"') variant_text = parse_ordered_json_input(variant, "variant").get<std::string>();
     else if (variant.front() == '{') variant_text = std::string(variant);
     if (variant_text.empty()) return std::nullopt;
     return text_response(id_value, service.query_text(layer, variant_text));
