@@ -94,7 +94,7 @@ VariantEstimate EstimateCache::get(const kernels::Layer& layer, const kernels::V
   std::lock_guard lock(mutex_);
   known_.emplace(input.key, e);
   in_flight_.erase(input.key);
-  if (db_ != nullptr && !from_db) pending_.push_back(e);
+  if (db_ != nullptr && !db_->read_only() && !from_db) pending_.push_back(e);  // a read-only file takes nothing
   return e;
 }
 
