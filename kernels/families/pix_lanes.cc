@@ -325,8 +325,11 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
   const int tile_groups = whole_groups ? static_cast<int>(std::clamp<std::int64_t>(
                                              kTileConstantBudget / (gr.out_per_group * channel_constant_bytes), 1, gr.groups))
                                        : 1;
+  // At least one channel per tile: a channel whose constants alone pass the budget (a huge filter)
+  // is still a tile, it only misses the cache (a tile of 0 channels divided by zero).
   const int tile_channels = whole_groups ? gr.out_per_group
-                                         : static_cast<int>(kTileConstantBudget / channel_constant_bytes);
+                                         : static_cast<int>(std::max<std::int64_t>(
+                                               1, kTileConstantBudget / channel_constant_bytes));
 
   // One block of 8 output pixels of a tile (`groups` groups of `channels` output channels): a9 its
   // inputs in the tile's first plane, a3 its first output in the tile's first channel; every

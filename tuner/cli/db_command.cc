@@ -15,6 +15,16 @@
 namespace pietune::tuner::cli {
 namespace {
 
+// A run's stored options as JSON; a damaged row (edited by hand, another tool) shows as its text.
+nlohmann::ordered_json options_json(const costdb::RunRecord& r) {
+  if (r.options_json.empty()) return nlohmann::ordered_json::object();
+  try {
+    return nlohmann::ordered_json::parse(r.options_json);
+  } catch (const nlohmann::json::exception&) {
+    return r.options_json;
+  }
+}
+
 struct DbOptions {
   std::string db = "results/costdb.sqlite";
   std::int64_t run = 0;
@@ -34,7 +44,7 @@ nlohmann::ordered_json run_json(const costdb::RunRecord& r) {
   return {{"id", r.id},           {"model", r.model},           {"status", r.status},
           {"started_at", r.started_at}, {"ended_at", r.ended_at}, {"tool_version", r.tool_version},
           {"git_commit", r.git_commit}, {"machine_hash", r.machine_hash}, {"model_hash", r.model_hash},
-          {"options", nlohmann::ordered_json::parse(r.options_json.empty() ? "{}" : r.options_json)}};
+          {"options", options_json(r)}};
 }
 
 int run_list(const DbOptions& o) {
