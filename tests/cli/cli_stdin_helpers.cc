@@ -16,13 +16,6 @@
 namespace pietune::testing {
 namespace {
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 [[noreturn]] void exec_pietune(const std::vector<std::string>& args) {
   std::vector<std::string> copy = args;
   std::string exe = PIETUNE_CLI;
@@ -53,7 +46,7 @@ CliResult run_pietune_with_stdin(const std::vector<std::string>& args, const std
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  CliResult result{exit_code(status), slurp(out), slurp(err)};
+  CliResult result{exit_code(status), read_file(out), read_file(err)};
   fs::remove_all(dir);
   return result;
 }

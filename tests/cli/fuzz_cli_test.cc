@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_run_helpers.h"
 #include "fuzz_mutation_helpers.h"
 #include "fuzz_run_helpers.h"
 
@@ -56,13 +57,6 @@ std::uint64_t seed(std::uint64_t base) {
 const std::set<std::string> kKnownCrashesAwaitingFix = {};
 
 const std::string kSource = PIETUNE_SOURCE_DIR;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void write_file(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

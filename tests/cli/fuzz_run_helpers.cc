@@ -15,15 +15,10 @@
 
 #include <fmt/format.h>
 
+#include "tests/cli/cli_run_helpers.h"
+
 namespace pietune::testing {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -56,8 +51,8 @@ FuzzRun run_pietune_fuzzed(const std::vector<std::string>& args, const std::file
   FuzzRun run;
   if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
+  run.out = read_file(out);
+  run.err = read_file(err);
   return run;
 }
 

@@ -26,15 +26,7 @@ const std::string kDotState = PIETUNE_SOURCE_DIR "/tests/data/asm/dot_s8_state.j
 
 class JsonOutputCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           fmt::format("pietune_json_cli_{}_{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                       getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return scratch_.path(name); }
 
   // The whole of stdout as one JSON document.
   static nlohmann::json json_of(const CliResult& r) {
@@ -46,7 +38,7 @@ class JsonOutputCli : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  testing::ScratchDir scratch_{"pietune_json_cli"};
 };
 
 TEST_F(JsonOutputCli, RunPrintsItsSummaryAsJson) {
@@ -102,7 +94,7 @@ TEST_F(JsonOutputCli, JsonErrorsStayOnStderr) {
 // Run from a folder outside the repository: the default manifest is found from the binary.
 TEST_F(JsonOutputCli, CalibrateRunsFromAnyFolderAndPrintsJson) {
   ChildLimits elsewhere;
-  elsewhere.working_dir = dir_.string();
+  elsewhere.working_dir = scratch_.dir();
   const CliResult r = run_pietune({"calibrate", "--json", "--out", "table.json"}, elsewhere);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream written(path("table.json"));  // --out is relative to the current folder, as given

@@ -40,22 +40,14 @@ std::string conv_layer(const std::string& output_scale) {
 
 class OptionChecksCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           fmt::format("pietune_option_cli_{}_{}", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                       getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return scratch_.path(name); }
   std::string write(const std::string& name, const std::string& text) const {
     fs::create_directories(fs::path(path(name)).parent_path());
     std::ofstream(path(name), std::ios::binary) << text;
     return path(name);
   }
 
-  fs::path dir_;
+  testing::ScratchDir scratch_{"pietune_option_cli"};
 };
 
 TEST_F(OptionChecksCli, UsageErrorsNameTheSubcommandsHelp) {
