@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "emu_bridge/cpu.h"
+#include "emu_bridge/data_layout.h"
 #include "emu_bridge/semantics/dispatch.h"
 #include "model/ir/builder.h"
 
@@ -136,10 +137,19 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
   Cpu& cpu = *cpu_;
   cpu.program = &program_;
   cpu.host_return_pc = kHostReturnPc;
-  std::uint32_t pc = kCodeBase;
+  // The literal pool first (at kCodeBase), then the code, then the data sections (data_layout.h).
+  DataLayout data = place_data(program_, kCodeBase);
+  std::uint32_t pc = kCodeBase + data.pool_bytes;
+  std::unordered_map<std::string, std::uint32_t> function_addresses;
+  struct LiteralRef {
+    std::size_t decoded = 0;
+    std::string name;
+  };
+  std::vector<LiteralRef> literal_refs;
   for (std::size_t fi = 0; fi < program_.functions.size(); ++fi) {
     const model::Function& f = program_.functions[fi];
     pc = align_up(pc, f.align_bytes);
+    function_addresses.emplace(f.name, pc);
     const auto base = static_cast<std::uint32_t>(cpu.code.size());
     for (std::size_t ii = 0; ii < f.insns.size(); ++ii) {
       const model::Insn& insn = f.insns[ii];
@@ -165,6 +175,13 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
           case model::OperandKind::kQr: d.r[oi] = static_cast<std::uint8_t>(op.value); break;
           case model::OperandKind::kImm: (imms++ == 0 ? d.imm : d.imm2) = op.value; break;
           case model::OperandKind::kLabel: {
+            if (desc.label_is_literal()) {
+              if (op.value < 0 || static_cast<std::size_t>(op.value) >= f.label_names.size())
+                throw InputError(fmt::format("function '{}': instruction {} ({}): unknown literal", f.name, ii,
+                                             desc.mnemonic));
+              literal_refs.push_back({cpu.code.size(), f.label_names[static_cast<std::size_t>(op.value)]});
+              break;
+            }
             const auto position = f.label_position(static_cast<std::uint32_t>(op.value));
             if (!position || *position > f.insns.size())
               throw InputError(fmt::format("function '{}': instruction {} ({}): label never bound", f.name, ii,
@@ -185,6 +202,39 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
     end.sentinel = true;
     cpu.code.push_back(end);
   }
+  resolve_relocations(program_, data, function_addresses);
+  for (std::size_t s = 0; s < program_.data.size(); ++s)
+    if (placement_of(program_.data[s].name) != Placement::kLiteralPool) cpu.mem.load(data.section_address[s], data.bytes[s]);
+  // l32r: the literal's value and address, fixed now (the pool is read-only); its reach is
+  // ((pc + 3) & ~3) - 262144 .. - 4, a literal at a multiple of 4.
+  for (const LiteralRef& ref : literal_refs) {
+    Decoded& d = cpu.code[ref.decoded];
+    const model::Function& f = program_.functions[d.function];
+    auto fail = [&](const std::string& why) {
+      throw InputError(fmt::format("function '{}': instruction {} ({}): {}", f.name, d.insn_index,
+                                   format_insn(f, f.insns[d.insn_index]), why));
+    };
+    std::size_t section = program_.data.size();
+    std::uint32_t offset = 0;
+    for (std::size_t s = 0; s < program_.data.size() && section == program_.data.size(); ++s) {
+      if (placement_of(program_.data[s].name) != Placement::kLiteralPool) continue;
+      for (const model::DataSymbol& symbol : program_.data[s].symbols)
+        if (symbol.name == ref.name) {
+          section = s;
+          offset = symbol.offset;
+        }
+    }
+    if (section == program_.data.size()) fail(fmt::format("'{}' is not a literal of the pool (.literal)", ref.name));
+    const std::uint32_t address = data.section_address[section] + offset;
+    const std::int64_t back = std::int64_t{(d.pc + 3) & ~3u} - address;
+    if (address % 4 != 0 || back < 4 || back > 262144 || offset + 4 > data.bytes[section].size())
+      fail(fmt::format("literal '{}' at 0x{:08x} is out of l32r's reach", ref.name, address));
+    std::uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) value |= std::uint32_t{data.bytes[section][offset + i]} << (8 * i);
+    d.imm = static_cast<std::int32_t>(value);
+    d.imm2 = static_cast<std::int32_t>(address);
+  }
+  symbols_ = std::move(data.symbols);
 }
 
 Emulator::~Emulator() = default;
@@ -193,6 +243,12 @@ MachineState& Emulator::state() { return cpu_->st; }
 const MachineState& Emulator::state() const { return cpu_->st; }
 Memory& Emulator::memory() { return cpu_->mem; }
 const Memory& Emulator::memory() const { return cpu_->mem; }
+
+std::uint32_t Emulator::symbol_address(std::string_view symbol) const {
+  auto it = symbols_.find(std::string(symbol));
+  if (it == symbols_.end()) throw InputError(fmt::format("symbol '{}' not found in the program", symbol));
+  return it->second;
+}
 
 std::uint32_t Emulator::function_address(std::string_view symbol) const {
   for (const Decoded& d : cpu_->code)

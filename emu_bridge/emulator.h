@@ -6,8 +6,10 @@
 //   RunResult r = emu.call("pietune_dot", {0x3FC90000, 0x3FC90100, 64});
 //   // r.return_value is the callee's a2 at retw; emu.state() holds everything else.
 //
-// Code layout: the functions are placed in program order from kCodeBase (IRAM), each aligned to
-// its align_bytes; an instruction's pc advances by its size. Calls: the host plays the caller.
+// Code layout: the literal pool (if any) at kCodeBase (IRAM), then the functions in program order,
+// each aligned to its align_bytes; an instruction's pc advances by its size. Data sections
+// (.rodata* in flash, .data*/.bss*/.dram* in SRAM) are placed and loaded into memory at
+// construction (data_layout.h); l32r's literal is resolved then. Calls: the host plays the caller.
 // Its window has a1 = stack pointer (RunOptions::stack_top, in SRAM), a8 = the return address
 // with CALLINC 2 in bits 31:30, a10..a15 = the arguments, PS.CALLINC = 2. The callee's
 // `entry as, N` writes the caller's a1 - N into the new a1 and rotates the window by 8, so the
@@ -19,7 +21,8 @@
 //
 // Errors are EmuFault (an InputError) carrying a Fault: an access outside mapped memory, a store
 // to flash, the instruction limit, a return with no caller, an entry with no call, running past
-// the end of a function, a loop whose end is out of the LOOP encoding's reach. Message examples:
+// the end of a function, a loop whose end is out of the LOOP encoding's reach, a division by zero
+// (the IntegerDivideByZero exception on silicon). Message examples:
 //   "pc 0x4037800c (ee.vld.128.ip q0, a2, 16): load of 16 bytes at 0x00001230: outside mapped memory"
 //   "instruction limit 1000 reached at pc 0x40378012 (ee.vld.128.ip q0, a2, 16)"
 #pragma once
@@ -32,6 +35,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "emu_bridge/machine_state.h"
 #include "emu_bridge/memory_map.h"
@@ -53,6 +57,7 @@ enum class FaultKind : std::uint8_t {
   kNoCall,             // entry reached without a windowed call (PS.CALLINC == 0)
   kRanOffEnd,          // execution ran past the last instruction of a function
   kLoopRange,          // LOOP* end label outside the encodable range (body > 256 bytes or backwards)
+  kDivideByZero,       // QUOS/QUOU/REMS/REMU with a zero divisor (IntegerDivideByZero on silicon)
 };
 
 struct Fault {
@@ -130,12 +135,16 @@ class Emulator {
 
   // Address of a function's first instruction / of one instruction; text of an instruction.
   std::uint32_t function_address(std::string_view symbol) const;
+  // Address of any symbol: a function or a data label (.rodata/.data/.bss/.dram*, literals); the
+  // placement rules are in data_layout.h. Throws InputError for an unknown name.
+  std::uint32_t symbol_address(std::string_view symbol) const;
   std::uint32_t insn_address(std::size_t function, std::size_t insn_index) const;
   std::string insn_text(std::size_t function, std::size_t insn_index) const;
 
  private:
   model::Program program_;
   std::unique_ptr<Cpu> cpu_;
+  std::unordered_map<std::string, std::uint32_t> symbols_;
 };
 
 // "ee.vld.128.ip q0, a2, 16": mnemonic and operands in assembler order (labels by name).

@@ -14,6 +14,7 @@
 #include "emu_bridge/asm/asm_names.h"
 #include "emu_bridge/asm/asm_source.h"
 #include "emu_bridge/asm/loop_body.h"
+#include "emu_bridge/data_layout.h"
 #include "model/ir/builder.h"
 #include "model/support/bounded_read.h"
 #include "model/support/error.h"
@@ -29,6 +30,7 @@ using model::OperandKind;
 
 constexpr std::uint32_t kDefaultAlignBytes = 4;
 constexpr std::int64_t kMaxAlignBytes = 1 << 16;
+constexpr std::int64_t kMaxDataBytes = std::int64_t{16} << 20;  // one .space: at most the flash window
 constexpr std::string_view kFunctionRule =
     "a function starts at a label named by .global or .type, or at a non-local label outside any function";
 
@@ -87,6 +89,13 @@ struct LabelRef {
   std::uint32_t insn_index = 0;
   std::uint32_t label_id = 0;
   SourcePos pos;
+  bool literal = false;  // l32r: names a literal of the pool, not an instruction
+};
+
+// A data value naming a symbol ("table", "table + 4"), checked when the whole file is read.
+struct SymbolUse {
+  std::string name;
+  SourcePos pos;
 };
 
 // Parse state of one function, parallel to Program::functions.
@@ -98,9 +107,18 @@ struct FunctionState {
 // A function or label name: file-wide, like a GNU as symbol.
 struct SymbolDef {
   std::uint32_t line = 0;
-  std::size_t function = 0;  // the function it starts or belongs to
+  std::size_t function = 0;  // the function it starts or belongs to (code symbols)
   bool is_function = false;
+  std::optional<std::size_t> section;  // data symbols: index into Program::data
 };
+
+// A value of a data directive: a constant, or a symbol's address plus a constant.
+struct DataValue {
+  std::int64_t constant = 0;
+  std::string symbol;  // empty: a plain constant
+};
+
+constexpr std::string_view kAutoLiteralPrefix = ".Lpietune_lit";
 
 class Parser {
  public:
@@ -167,6 +185,12 @@ class Parser {
     if (auto it = symbols_.find(std::string(name)); it != symbols_.end())
       fail_at(at, fmt::format("label '{}' defined twice (first at line {})", name, it->second.line));
     if (constants_.contains(std::string(name))) fail_at(at, fmt::format("'{}' is already a .set constant", name));
+    if (data_section_) {
+      model::DataSection& section = program_.data[*data_section_];
+      section.symbols.push_back({std::string(name), static_cast<std::uint32_t>(section.bytes.size())});
+      symbols_.emplace(std::string(name), SymbolDef{at.line, 0, false, *data_section_});
+      return;
+    }
 
     const bool starts_function = declared_functions_.contains(std::string(name)) || (!current_ && !is_local_label(name));
     if (starts_function) {
@@ -177,7 +201,7 @@ class Parser {
       program_.functions.push_back(std::move(function));
       states_.emplace_back();
       current_ = program_.functions.size() - 1;
-      symbols_.emplace(std::string(name), SymbolDef{at.line, *current_, true});
+      symbols_.emplace(std::string(name), SymbolDef{at.line, *current_, true, std::nullopt});
       return;
     }
     if (!current_) fail_at(at, fmt::format("label '{}' outside a function ({})", name, kFunctionRule));
@@ -185,7 +209,7 @@ class Parser {
     Function& function = program_.functions[*current_];
     const std::uint32_t id = label_id(name);
     function.label_defs.push_back({id, static_cast<std::uint32_t>(function.insns.size())});
-    symbols_.emplace(std::string(name), SymbolDef{at.line, *current_, false});
+    symbols_.emplace(std::string(name), SymbolDef{at.line, *current_, false, std::nullopt});
   }
 
   // The id of a label of the open function, created on first mention.
@@ -207,6 +231,18 @@ class Parser {
   void instruction(std::string_view mnemonic, const SourcePos& at, const std::vector<Piece>& args) {
     const std::optional<model::Opcode> opcode = model::find_opcode(mnemonic);
     if (!opcode) fail_at(at, fmt::format("unknown instruction '{}'", mnemonic));
+    if (data_section_)
+      fail_at(at, fmt::format("instruction '{}' in data section '{}'", mnemonic, program_.data[*data_section_].name));
+    if (*opcode == model::Opcode::kMovi && args.size() == 2 && !args[1].text.empty()) {
+      // GNU as turns a movi whose value is a symbol or does not fit imm12 into an l32r of a literal.
+      const DataValue value = data_value(args[1], at);
+      if (!value.symbol.empty() || value.constant < -2048 || value.constant > 2047) {
+        const std::string literal = fmt::format("{}{}", kAutoLiteralPrefix, auto_literals_++);
+        add_literal(literal, at, value, args[1]);
+        instruction("l32r", at, {args[0], Piece{literal, args[1].column}});
+        return;
+      }
+    }
     if (!current_) fail_at(at, fmt::format("instruction '{}' outside a function ({})", mnemonic, kFunctionRule));
     check_no_pending_align();
     const InsnDesc& desc = model::insn_desc(*opcode);
@@ -227,8 +263,9 @@ class Parser {
       const SourcePos op_pos = at.at_column(args[i].column);
       insn.operands[i] = operand(desc.operands[i], i, args[i].text, op_pos);
       if (desc.operands[i].kind == OperandKind::kLabel) {
-        states_[*current_].refs.push_back(
-            {static_cast<std::uint32_t>(function.insns.size()), static_cast<std::uint32_t>(insn.operands[i].value), op_pos});
+        states_[*current_].refs.push_back({static_cast<std::uint32_t>(function.insns.size()),
+                                           static_cast<std::uint32_t>(insn.operands[i].value), op_pos,
+                                           desc.label_is_literal()});
       }
     }
     const std::string problem = model::check_operands(desc, insn.operands.data(), want);
@@ -322,15 +359,38 @@ class Parser {
 
   void directive(std::string_view word, const SourcePos& at, const std::vector<Piece>& args) {
     const std::string name = lower(word);
-    if (name == ".text" || name == ".literal_position" || name == ".file") return;
+    if (name == ".literal_position" || name == ".file") return;
+    if (name == ".text") {
+      enter_code();
+      return;
+    }
+    if (name == ".data" || name == ".bss") {
+      if (!args.empty()) fail_at(at, fmt::format("'{}' takes no argument (use .section for a named section)", word));
+      enter_data(name, at);
+      return;
+    }
     if (name == ".section") {
       if (args.empty() || args[0].text.empty()) fail_at(at, "'.section' needs a section name");
       const std::string_view section = args[0].text;
-      if (!section.starts_with(".text") && !section.starts_with(".iram1"))
+      if (section.starts_with(".text") || section.starts_with(".iram1")) {
+        enter_code();
+        return;
+      }
+      if (!placement_of(section))
         fail_at(at.at_column(args[0].column),
-                fmt::format("unsupported section '{}' (only code: .text*, .iram1*)", section));
+                fmt::format("unsupported section '{}' (code: .text*, .iram1*; data: .rodata*, .data*, .bss*, "
+                            ".sdata*, .sbss*, .dram*, .literal*)",
+                            section));
+      enter_data(section, at.at_column(args[0].column));
       return;
     }
+    if (name == ".literal") {
+      if (args.size() < 2) fail_at(at, "'.literal' takes a label and at least one value");
+      const std::string label(symbol_arg(word, at, args[0]));
+      for (std::size_t i = 1; i < args.size(); ++i) add_literal(i == 1 ? label : std::string(), at, data_value(args[i], at), args[i]);
+      return;
+    }
+    if (data_section_ && data_directive(name, word, at, args)) return;
     if (name == ".align" || name == ".balign" || name == ".p2align") {
       expect_args(word, at, args, 1);
       const std::int64_t value = constant_arg(at, args[0]);
@@ -357,8 +417,10 @@ class Parser {
       expect_args(word, at, args, 2);
       const std::string symbol(symbol_arg(word, at, args[0]));
       const std::string_view type = args[1].text;
+      if (type == "@object" || type == "%object" || type == "STT_OBJECT") return;  // a data symbol: nothing to do
       if (type != "@function" && type != "%function" && type != "STT_FUNC")
-        fail_at(at.at_column(args[1].column), fmt::format("unsupported symbol type '{}' (only @function)", type));
+        fail_at(at.at_column(args[1].column),
+                fmt::format("unsupported symbol type '{}' (only @function, @object)", type));
       declared_functions_.insert(symbol);
       return;
     }
@@ -366,6 +428,7 @@ class Parser {
       expect_args(word, at, args, 2);
       const std::string symbol(symbol_arg(word, at, args[0]));
       auto it = symbols_.find(symbol);
+      if (it != symbols_.end() && it->second.section) return;  // a data symbol's size: nothing to do
       if (it == symbols_.end() || !it->second.is_function)
         fail_at(at.at_column(args[0].column), fmt::format("'.size' of unknown function '{}'", symbol));
       if (current_ && *current_ == it->second.function) current_.reset();
@@ -382,15 +445,141 @@ class Parser {
     fail_at(at, fmt::format("unsupported directive '{}'", word));
   }
 
+  // ---- data sections ----
+
+  void enter_code() {
+    data_section_.reset();
+  }
+
+  std::size_t section_index(std::string_view name) {
+    for (std::size_t i = 0; i < program_.data.size(); ++i)
+      if (program_.data[i].name == name) return i;
+    program_.data.push_back(model::DataSection{std::string(name), 1, {}, {}, {}});
+    return program_.data.size() - 1;
+  }
+
+  void enter_data(std::string_view name, const SourcePos& at) {
+    if (placement_of(name) == Placement::kLiteralPool && name != model::kLiteralSection)
+      fail_at(at, fmt::format("literal section '{}': use .literal entries (one pool, '{}')", name, model::kLiteralSection));
+    pending_align_.reset();  // an .align left at the end of code applies to code, not to the data
+    data_section_ = section_index(name);
+  }
+
+  // "value", "symbol", "symbol + value", "symbol - value" (value: a constant expression).
+  DataValue data_value(const Piece& arg, const SourcePos& at) {
+    const SourcePos pos = at.at_column(arg.column);
+    std::string_view text = arg.text;
+    std::size_t end = 0;
+    while (end < text.size() && is_symbol_char(text[end])) ++end;
+    const std::string_view head = text.substr(0, end);
+    const bool symbol = end > 0 && is_symbol(head) && !looks_like_register(head) && !constants_.contains(std::string(head));
+    if (!symbol) return DataValue{constant_arg(at, arg), {}};
+    std::size_t rest = end;
+    while (rest < text.size() && is_blank(text[rest])) ++rest;
+    DataValue value{0, std::string(head)};
+    if (rest < text.size()) {
+      if (text[rest] != '+' && text[rest] != '-')
+        fail_at(pos.at_column(pos.column + static_cast<std::uint32_t>(rest)),
+                fmt::format("expected '+' or '-' after symbol '{}'", head));
+      const std::int64_t addend = constant_arg(at, Piece{text.substr(rest + 1), arg.column + static_cast<std::uint32_t>(rest + 1)});
+      value.constant = text[rest] == '+' ? addend : -addend;
+    }
+    if (value.constant < INT32_MIN || value.constant > INT32_MAX)
+      fail_at(pos, fmt::format("offset {} from '{}' does not fit in 32 bits", value.constant, head));
+    symbol_uses_.push_back({value.symbol, pos});
+    return value;
+  }
+
+  // Appends `bytes` little-endian bytes of a constant (or a 4-byte symbol word) to a section.
+  void append_value(std::size_t section_index, const DataValue& value, int bytes, const SourcePos& pos) {
+    model::DataSection& section = program_.data[section_index];
+    if (!value.symbol.empty()) {
+      if (bytes != 4) fail_at(pos, fmt::format("a symbol's address needs 4 bytes ('.word'), not {}", bytes));
+      section.relocs.push_back({static_cast<std::uint32_t>(section.bytes.size()), value.symbol,
+                                static_cast<std::int32_t>(value.constant)});
+      section.bytes.insert(section.bytes.end(), 4, 0);
+      return;
+    }
+    const std::int64_t low = -(std::int64_t{1} << (8 * bytes - 1)), high = (std::int64_t{1} << (8 * bytes)) - 1;
+    if (value.constant < low || value.constant > high)
+      fail_at(pos, fmt::format("value {} does not fit in {} byte{} ({}..{})", value.constant, bytes, bytes == 1 ? "" : "s",
+                               low, high));
+    for (int i = 0; i < bytes; ++i) section.bytes.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(value.constant) >> (8 * i)));
+  }
+
+  // One literal word in the pool; `label` (if not empty) names it.
+  void add_literal(const std::string& label, const SourcePos& at, const DataValue& value, const Piece& arg) {
+    const std::optional<std::size_t> saved = data_section_;
+    const std::size_t pool = section_index(model::kLiteralSection);
+    program_.data[pool].align_bytes = std::max<std::uint32_t>(program_.data[pool].align_bytes, 4);
+    data_section_ = pool;
+    if (!label.empty()) define_label(label, at.at_column(arg.column));
+    append_value(pool, value, 4, at.at_column(arg.column));
+    data_section_ = saved;
+  }
+
+  void pad_to(std::int64_t bytes) {
+    model::DataSection& section = program_.data[*data_section_];
+    section.align_bytes = std::max(section.align_bytes, static_cast<std::uint32_t>(bytes));
+    while (section.bytes.size() % static_cast<std::uint64_t>(bytes) != 0) section.bytes.push_back(0);
+  }
+
+  // Directives inside a data section; false if `name` is not one of them.
+  bool data_directive(const std::string& name, std::string_view word, const SourcePos& at, const std::vector<Piece>& args) {
+    const std::size_t section = *data_section_;
+    int width = 0;
+    if (name == ".byte") width = 1;
+    else if (name == ".short" || name == ".half" || name == ".hword" || name == ".2byte") width = 2;
+    else if (name == ".word" || name == ".long" || name == ".int" || name == ".4byte") width = 4;
+    if (width != 0) {
+      if (args.empty()) fail_at(at, fmt::format("'{}' needs at least one value", word));
+      for (const Piece& arg : args) {
+        if (arg.text.empty()) fail_at(at.at_column(arg.column), fmt::format("'{}': empty value", word));
+        append_value(section, data_value(arg, at), width, at.at_column(arg.column));
+      }
+      return true;
+    }
+    if (name == ".space" || name == ".skip" || name == ".zero") {
+      if (args.empty() || args.size() > (name == ".zero" ? 1u : 2u) || args[0].text.empty())
+        fail_at(at, fmt::format("'{}' takes a size{}", word, name == ".zero" ? "" : " and an optional fill byte"));
+      const std::int64_t size = constant_arg(at, args[0]);
+      const std::int64_t fill = args.size() == 2 ? constant_arg(at, args[1]) : 0;
+      if (size < 0 || size > kMaxDataBytes) fail_at(at.at_column(args[0].column), fmt::format("'{}' size {} out of range 0..{}", word, size, kMaxDataBytes));
+      if (fill < -128 || fill > 255) fail_at(at.at_column(args[1].column), fmt::format("fill byte {} out of range -128..255", fill));
+      program_.data[section].bytes.insert(program_.data[section].bytes.end(), static_cast<std::size_t>(size),
+                                          static_cast<std::uint8_t>(fill));
+      return true;
+    }
+    if (name == ".align" || name == ".balign" || name == ".p2align") {
+      expect_args(word, at, args, 1);
+      const std::int64_t value = constant_arg(at, args[0]);
+      const std::int64_t bytes = name == ".p2align" ? (value >= 0 && value <= 16 ? std::int64_t{1} << value : -1) : value;
+      if (bytes < 1 || bytes > kMaxAlignBytes || (bytes & (bytes - 1)) != 0)
+        fail_at(at.at_column(args[0].column), fmt::format("alignment {} is not a power of two in 1..{}", value, kMaxAlignBytes));
+      pad_to(bytes);
+      return true;
+    }
+    return false;
+  }
+
   // ---- end of file: label resolution and loop limits ----
 
   void finish() {
+    for (const SymbolUse& use : symbol_uses_)
+      if (!symbols_.contains(use.name)) fail_at(use.pos, fmt::format("undefined symbol '{}'", use.name));
     for (std::size_t f = 0; f < program_.functions.size(); ++f) {
       Function& function = program_.functions[f];
       function.global = globals_.contains(function.name);
       for (const LabelRef& ref : states_[f].refs) {
-        if (function.label_position(ref.label_id)) continue;
         const std::string& name = function.label_names[ref.label_id];
+        if (ref.literal) {
+          auto it = symbols_.find(name);
+          if (it == symbols_.end()) fail_at(ref.pos, fmt::format("undefined literal '{}'", name));
+          if (!it->second.section || placement_of(program_.data[*it->second.section].name) != Placement::kLiteralPool)
+            fail_at(ref.pos, fmt::format("'{}' is not a literal (l32r loads a '.literal' entry)", name));
+          continue;
+        }
+        if (function.label_position(ref.label_id)) continue;
         auto it = symbols_.find(name);
         if (it == symbols_.end()) fail_at(ref.pos, fmt::format("undefined label '{}'", name));
         if (it->second.is_function)
@@ -416,6 +605,9 @@ class Parser {
   std::set<std::string> globals_;
   std::set<std::string> declared_functions_;  // named by .global/.globl or .type
   std::optional<std::pair<std::uint32_t, SourcePos>> pending_align_;
+  std::optional<std::size_t> data_section_;  // the data section being written; nullopt: code
+  std::vector<SymbolUse> symbol_uses_;
+  std::uint32_t auto_literals_ = 0;
 };
 
 // Generated kernels are tens of KB; a file past this is not meant as assembly (and would be held

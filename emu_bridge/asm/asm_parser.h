@@ -5,8 +5,17 @@
 // registers a0..a15, sp (= a1), q0..q7 in lower case; immediates as constant expressions (see
 // asm_expr.h) with .set/.equ symbols; label operands by name; "# trips=N" on an instruction's line
 // (its timing annotation). Directives: .text, .section .text*/.iram1*, .align/.balign N (bytes),
-// .p2align N, .global/.globl, .type NAME, @function, .size, .set/.equ, and (ignored) .literal_position
-// and .file. Anything else (data directives, other sections) is an error.
+// .p2align N, .global/.globl, .type NAME, @function/@object, .size, .set/.equ, .literal LABEL, V...,
+// and (ignored) .literal_position and .file.
+//
+// Data: .data, .bss and .section NAME for .rodata*, .data*, .bss*, .sdata*, .sbss*, .dram* (placed
+// by name, see emu_bridge/data_layout.h) switch to a data section until .text or a code .section;
+// there labels are data symbols and .byte, .short/.half/.hword/.2byte, .word/.long/.int/.4byte,
+// .space/.skip N[, fill], .zero N, .align/.balign/.p2align (padding) add bytes. A .word value (and
+// a .literal value) may be "symbol", "symbol + c" or "symbol - c" (a function, data label or
+// literal). .literal entries form one pool (".literal") that l32r loads from; "movi aX, V" whose V is
+// a symbol or outside -2048..2047 becomes "l32r aX, .Lpietune_litN" with a new literal, as GNU as
+// relaxes it. Other sections and directives are errors.
 //
 // Which function an instruction belongs to: a label starts a new function when its name was named
 // before by .global/.globl or .type, or when no function is open and the name is not local (".L...");

@@ -42,6 +42,7 @@ void check_function(const model::Function& function) {
     for (std::size_t i = 0; i < insn.operand_count; ++i) {
       if (insn.operand(i).kind != model::OperandKind::kLabel) continue;
       const auto id = static_cast<std::uint32_t>(insn.operand(i).value);
+      if (desc.label_is_literal()) continue;  // a literal of the pool, checked with the program
       PIETUNE_CHECK(bound.contains(id)) << function.name << ": " << desc.mnemonic << " targets an unbound label " << id;
     }
     PIETUNE_CHECK(insn.trip_count >= model::kUnknownTrips) << function.name << ": trip count " << insn.trip_count;
@@ -89,6 +90,77 @@ void print_function(std::string& out, const model::Function& function) {
   out += fmt::format("{}.size {}, .-{}\n", kIndent, function.name, function.name);
 }
 
+// Data bytes as GNU as directives: labels at their offsets, relocated words as ".word symbol+c", runs
+// of 16 or more zero bytes as ".zero N", the rest as ".byte" lines of up to 16 values.
+void print_data_bytes(std::string& out, const model::DataSection& section) {
+  std::size_t next_symbol = 0, next_reloc = 0;
+  std::size_t at = 0;
+  const std::size_t size = section.bytes.size();
+  auto next_stop = [&] {
+    std::size_t stop = size;
+    if (next_symbol < section.symbols.size()) stop = std::min<std::size_t>(stop, section.symbols[next_symbol].offset);
+    if (next_reloc < section.relocs.size()) stop = std::min<std::size_t>(stop, section.relocs[next_reloc].offset);
+    return stop;
+  };
+  for (;;) {
+    for (; next_symbol < section.symbols.size() && section.symbols[next_symbol].offset == at; ++next_symbol)
+      out += fmt::format("{}:\n", section.symbols[next_symbol].name);
+    if (at >= size) break;
+    if (next_reloc < section.relocs.size() && section.relocs[next_reloc].offset == at) {
+      const model::DataReloc& r = section.relocs[next_reloc++];
+      out += r.addend == 0 ? fmt::format("{}.word {}\n", kIndent, r.symbol)
+                           : fmt::format("{}.word {} {} {}\n", kIndent, r.symbol, r.addend < 0 ? '-' : '+',
+                                         r.addend < 0 ? -std::int64_t{r.addend} : std::int64_t{r.addend});
+      at += 4;
+      continue;
+    }
+    const std::size_t stop = next_stop();
+    std::size_t zeros = 0;
+    while (at + zeros < stop && section.bytes[at + zeros] == 0) ++zeros;
+    if (zeros >= 16) {
+      out += fmt::format("{}.zero {}\n", kIndent, zeros);
+      at += zeros;
+      continue;
+    }
+    const std::size_t end = std::min(stop, at + 16);
+    out += fmt::format("{}.byte ", kIndent);
+    for (std::size_t i = at; i < end; ++i) out += fmt::format("{}{}", i == at ? "" : ",", section.bytes[i]);
+    out += '\n';
+    at = end;
+  }
+}
+
+// The literal pool as ".literal NAME, value" entries (4 bytes each, a name on the first of each
+// run), before the code; other sections after it, each under its .section name.
+void print_literals(std::string& out, const model::DataSection& pool) {
+  PIETUNE_CHECK(pool.bytes.size() % 4 == 0) << "literal pool of " << pool.bytes.size() << " bytes";
+  out += fmt::format("{}.text\n{}.literal_position\n", kIndent, kIndent);
+  std::size_t next_symbol = 0, next_reloc = 0;
+  for (std::size_t at = 0; at < pool.bytes.size(); at += 4) {
+    PIETUNE_CHECK(next_symbol < pool.symbols.size() && pool.symbols[next_symbol].offset <= at) << "unnamed literal";
+    std::string name;
+    if (pool.symbols[next_symbol].offset == at) name = pool.symbols[next_symbol++].name;
+    PIETUNE_CHECK(!name.empty()) << "literal at offset " << at << " without a name";
+    std::string value;
+    if (next_reloc < pool.relocs.size() && pool.relocs[next_reloc].offset == at) {
+      const model::DataReloc& r = pool.relocs[next_reloc++];
+      value = r.addend == 0 ? r.symbol : fmt::format("{} {} {}", r.symbol, r.addend < 0 ? '-' : '+',
+                                                     r.addend < 0 ? -std::int64_t{r.addend} : std::int64_t{r.addend});
+    } else {
+      std::uint32_t word = 0;
+      for (int i = 0; i < 4; ++i) word |= std::uint32_t{pool.bytes[at + i]} << (8 * i);
+      value = fmt::format("{}", static_cast<std::int32_t>(word));
+    }
+    out += fmt::format("{}.literal {}, {}\n", kIndent, name, value);
+  }
+}
+
+void print_section(std::string& out, const model::DataSection& section) {
+  out += fmt::format("{}.section {}\n", kIndent, section.name);
+  if (section.align_bytes > 1) out += fmt::format("{}.balign {}\n", kIndent, section.align_bytes);
+  print_data_bytes(out, section);
+}
+
 }  // namespace
 
 std::string print_assembly(const model::Function& function) {
@@ -103,12 +175,23 @@ std::string print_assembly(const model::Program& program) {
   std::set<std::string_view> names;
   for (const model::Function& function : program.functions) {
     PIETUNE_CHECK(names.insert(function.name).second) << "symbol defined twice: " << function.name;
-    for (const std::string& label : function.label_names)
-      PIETUNE_CHECK(names.insert(label).second) << function.name << ": symbol defined twice: " << label;
+    for (const model::LabelDef& def : function.label_defs)
+      PIETUNE_CHECK(names.insert(function.label_names[def.id]).second)
+          << function.name << ": symbol defined twice: " << function.label_names[def.id];
   }
+  for (const model::DataSection& section : program.data)
+    for (const model::DataSymbol& symbol : section.symbols)
+      PIETUNE_CHECK(names.insert(symbol.name).second) << section.name << ": symbol defined twice: " << symbol.name;
+  for (const model::DataSection& section : program.data)
+    if (section.name == model::kLiteralSection) print_literals(out, section);
   for (const model::Function& function : program.functions) {
     if (!out.empty()) out += '\n';
     print_function(out, function);
+  }
+  for (const model::DataSection& section : program.data) {
+    if (section.name == model::kLiteralSection) continue;
+    if (!out.empty()) out += '\n';
+    print_section(out, section);
   }
   return out;
 }

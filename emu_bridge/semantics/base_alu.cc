@@ -1,5 +1,6 @@
 // Semantics of the base Xtensa ALU rows (Xtensa ISA RM): add/sub and their shifted forms, the
-// multiplies, logic, moves and conditional moves, min/max, clamps/sext/extui, nsa/nsau, the SAR
+// multiplies, the DIV32 divides, salt/saltu, logic, moves and conditional moves, min/max,
+// clamps/sext/extui, nsa/nsau, the SAR
 // shifts (ssr/ssl/ssai/wsr.sar/rsr.sar, sll/srl/sra/src) and the immediate shifts, nop.
 #include <bit>
 
@@ -68,6 +69,30 @@ PIETUNE_SEMANTICS(Mul16u) {
   const std::uint32_t b = cpu.ar(d.r[2]) & 0xFFFFu;
   cpu.ar(d.r[0]) = a * b;
 }
+
+// DIV32 (ISA RM QUOS/QUOU/REMS/REMU): ar = as / at or as % at, rounded toward zero; the signed
+// quotient of -2^31 / -1 is -2^31 and its remainder 0. A zero divisor is IntegerDivideByZero.
+namespace {
+template <bool kSigned, bool kRemainder>
+void divide(Cpu& cpu, const Decoded& d) {
+  const std::uint32_t s = cpu.ar(d.r[1]), t = cpu.ar(d.r[2]);
+  if (t == 0) cpu.fault(FaultKind::kDivideByZero, "integer divide by zero (IntegerDivideByZero exception)");
+  if constexpr (kSigned) {
+    const std::int64_t a = s32(s), b = s32(t);  // 64-bit: -2^31 / -1 does not overflow here
+    cpu.ar(d.r[0]) = u32(kRemainder ? a % b : a / b);
+  } else {
+    cpu.ar(d.r[0]) = kRemainder ? s % t : s / t;
+  }
+}
+}  // namespace
+
+PIETUNE_SEMANTICS(Quos) { divide<true, false>(cpu, d); }
+PIETUNE_SEMANTICS(Quou) { divide<false, false>(cpu, d); }
+PIETUNE_SEMANTICS(Rems) { divide<true, true>(cpu, d); }
+PIETUNE_SEMANTICS(Remu) { divide<false, true>(cpu, d); }
+// SALT/SALTU: ar = 1 if as < at (signed / unsigned), else 0.
+PIETUNE_SEMANTICS(Salt) { cpu.ar(d.r[0]) = s32(cpu.ar(d.r[1])) < s32(cpu.ar(d.r[2])) ? 1u : 0u; }
+PIETUNE_SEMANTICS(Saltu) { cpu.ar(d.r[0]) = cpu.ar(d.r[1]) < cpu.ar(d.r[2]) ? 1u : 0u; }
 
 PIETUNE_SEMANTICS(And) { cpu.ar(d.r[0]) = cpu.ar(d.r[1]) & cpu.ar(d.r[2]); }
 PIETUNE_SEMANTICS(Or) { cpu.ar(d.r[0]) = cpu.ar(d.r[1]) | cpu.ar(d.r[2]); }

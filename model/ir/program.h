@@ -69,8 +69,37 @@ struct Function {
   std::uint32_t size_bytes() const;
 };
 
+// Data the assembler places (emu_bridge/asm): the literal pool (".literal", loaded by l32r) and the
+// .rodata*/.data*/.bss*/.dram* sections. Where each goes is the emulator's layout (emulator.h).
+struct DataSymbol {
+  std::string name;
+  std::uint32_t offset = 0;
+
+  friend bool operator==(const DataSymbol&, const DataSymbol&) = default;
+};
+// A 32-bit little-endian word at `offset` whose value is `symbol`'s address plus `addend` (".word
+// table + 4", ".literal .LC0, table"); its bytes hold 0 until the emulator places the program.
+struct DataReloc {
+  std::uint32_t offset = 0;
+  std::string symbol;
+  std::int32_t addend = 0;
+
+  friend bool operator==(const DataReloc&, const DataReloc&) = default;
+};
+struct DataSection {
+  std::string name;               // as written: ".literal", ".rodata", ".data", ".bss.buf", ".dram0.data"
+  std::uint32_t align_bytes = 4;  // the largest alignment asked for inside it
+  std::vector<std::uint8_t> bytes;
+  std::vector<DataSymbol> symbols;  // in offset order
+  std::vector<DataReloc> relocs;    // in offset order
+
+  friend bool operator==(const DataSection&, const DataSection&) = default;
+};
+inline constexpr std::string_view kLiteralSection = ".literal";
+
 struct Program {
   std::vector<Function> functions;
+  std::vector<DataSection> data;  // in order of first appearance
 
   const Function* find(std::string_view name) const;
 };

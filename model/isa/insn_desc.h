@@ -100,8 +100,12 @@ struct InsnDesc {
   std::uint8_t macs = 0;  // multiply-accumulates per execution (16 for an 8-bit VMULAS)
 
   bool has(InsnFlag flag) const { return (flags & flag) != 0; }
-  // Index of the label operand, if any (branch, jump and loop instructions).
+  // Index of the label operand, if any (branch, jump and loop instructions, and l32r).
   std::optional<std::size_t> label_operand() const;
+  // The label operand names a literal of the pool (l32r), not an instruction of the function.
+  bool label_is_literal() const {
+    return label_operand().has_value() && (flags & (kFlagBranch | kFlagJump | kFlagLoop)) == 0;
+  }
 };
 
 // The row for an opcode. Built once from the .def rows on first use; never changes.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/ir/builder.h"
 
@@ -113,6 +114,27 @@ model::Program random_program(std::uint32_t seed) {
   model::Program program;
   for (int i = 0, n = gen.uniform(1, 3); i < n; ++i)
     program.functions.push_back(gen.random_function(fmt::format("pietune_fn{}_{}", seed, i)));
+  // l32r names a literal of the pool, not a code label: give each one its own literal, some holding
+  // a constant, some a function's address (a relocation).
+  model::DataSection pool{std::string(model::kLiteralSection), 4, {}, {}, {}};
+  for (model::Function& f : program.functions) {
+    for (model::Insn& insn : f.insns) {
+      if (!insn.desc().label_is_literal()) continue;
+      const std::string name = fmt::format(".L{}_lit{}", f.name, pool.symbols.size());
+      const auto offset = static_cast<std::uint32_t>(pool.bytes.size());
+      pool.symbols.push_back({name, offset});
+      const auto value = static_cast<std::uint32_t>(gen.uniform(-100000, 100000));
+      for (int i = 0; i < 4; ++i) pool.bytes.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+      if (gen.chance(0.3)) {
+        pool.relocs.push_back({offset, program.functions[0].name, gen.uniform(-8, 8)});
+        for (int i = 0; i < 4; ++i) pool.bytes[offset + static_cast<std::uint32_t>(i)] = 0;
+      }
+      const std::size_t operand = *insn.desc().label_operand();
+      insn.operands[operand] = model::target(model::Label{static_cast<std::uint32_t>(f.label_names.size())});
+      f.label_names.push_back(name);
+    }
+  }
+  if (!pool.bytes.empty()) program.data.push_back(std::move(pool));
   return program;
 }
 
@@ -130,6 +152,11 @@ std::string describe(const model::Program& program) {
       }
       out += fmt::format(" trips={}\n", insn.trip_count);
     }
+  }
+  for (const model::DataSection& d : program.data) {
+    out += fmt::format("section {} align={} bytes={}\n", d.name, d.align_bytes, fmt::join(d.bytes, ","));
+    for (const model::DataSymbol& sym : d.symbols) out += fmt::format("  symbol {} at {}\n", sym.name, sym.offset);
+    for (const model::DataReloc& r : d.relocs) out += fmt::format("  word {}{:+} at {}\n", r.symbol, r.addend, r.offset);
   }
   return out;
 }

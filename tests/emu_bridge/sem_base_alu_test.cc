@@ -1,5 +1,6 @@
 // semantics/base_alu + base_loads_stores: every base ALU, shift and scalar memory row, as literal
 // tables of register values in and out (Xtensa ISA RM).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "emu_test_support.h"
@@ -64,6 +65,18 @@ std::vector<SemCase> alu_cases() {
       {"Muluh", O::kMuluh, {a(8), a(9), a(10)}, {{9, 0xFFFFFFFF}, {10, 0xFFFFFFFF}}, {{8, 0xFFFFFFFE}}},
       {"Mul16s", O::kMul16s, {a(8), a(9), a(10)}, {{9, 0x1234FFFF}, {10, 0x00050003}}, {{8, u(-3)}}},
       {"Mul16u", O::kMul16u, {a(8), a(9), a(10)}, {{9, 0x1234FFFF}, {10, 0x00050003}}, {{8, 0x2FFFD}}},
+      // DIV32: quotient and remainder round toward zero; the remainder takes the dividend's sign.
+      {"Quos", O::kQuos, {a(8), a(9), a(10)}, {{9, u(-7)}, {10, 2}}, {{8, u(-3)}}},
+      {"Quos_overflow_wraps", O::kQuos, {a(8), a(9), a(10)}, {{9, 0x80000000}, {10, u(-1)}}, {{8, 0x80000000}}},
+      {"Quou", O::kQuou, {a(8), a(9), a(10)}, {{9, 0xFFFFFFFE}, {10, 2}}, {{8, 0x7FFFFFFF}}},
+      {"Rems", O::kRems, {a(8), a(9), a(10)}, {{9, u(-7)}, {10, 2}}, {{8, u(-1)}}},
+      {"Rems_negative_divisor", O::kRems, {a(8), a(9), a(10)}, {{9, 7}, {10, u(-2)}}, {{8, 1}}},
+      {"Rems_overflow_is_zero", O::kRems, {a(8), a(9), a(10)}, {{9, 0x80000000}, {10, u(-1)}}, {{8, 0}}},
+      {"Remu", O::kRemu, {a(8), a(9), a(10)}, {{9, 0xFFFFFFFF}, {10, 10}}, {{8, 5}}},
+      {"Salt", O::kSalt, {a(8), a(9), a(10)}, {{9, u(-1)}, {10, 1}}, {{8, 1}}},
+      {"Salt_equal", O::kSalt, {a(8), a(9), a(10)}, {{9, 5}, {10, 5}}, {{8, 0}}},
+      {"Saltu", O::kSaltu, {a(8), a(9), a(10)}, {{9, u(-1)}, {10, 1}}, {{8, 0}}},
+      {"Saltu_less", O::kSaltu, {a(8), a(9), a(10)}, {{9, 1}, {10, u(-1)}}, {{8, 1}}},
       {"And", O::kAnd, {a(8), a(9), a(10)}, {{9, 0xF0F0}, {10, 0xFF00}}, {{8, 0xF000}}},
       {"Or", O::kOr, {a(8), a(9), a(10)}, {{9, 0xF0F0}, {10, 0xFF00}}, {{8, 0xFFF0}}},
       {"Xor", O::kXor, {a(8), a(9), a(10)}, {{9, 0xF0F0}, {10, 0xFF00}}, {{8, 0x0FF0}}},
@@ -140,6 +153,24 @@ std::vector<SemCase> alu_cases() {
 
 class BaseAlu : public ::testing::TestWithParam<SemCase> {};
 TEST_P(BaseAlu, Runs) { run_case(GetParam()); }
+
+// A zero divisor is IntegerDivideByZero on silicon: the run stops with a fault naming the instruction.
+TEST(BaseAluFaults, Quos_divide_by_zero_faults) {
+  for (Opcode opcode : {Opcode::kQuos, Opcode::kQuou, Opcode::kRems, Opcode::kRemu}) {
+    Machine m(opcode, {a(8), a(9), a(10)});
+    m.a(9) = 5;
+    m.a(10) = 0;
+    try {
+      m.run();
+      FAIL() << "no fault for " << model::insn_desc(opcode).mnemonic;
+    } catch (const EmuFault& e) {
+      EXPECT_EQ(e.fault().kind, FaultKind::kDivideByZero);
+      EXPECT_EQ(std::string(e.what()),
+                fmt::format("pc 0x40378003 ({} a8, a9, a10): integer divide by zero (IntegerDivideByZero exception)",
+                            model::insn_desc(opcode).mnemonic));
+    }
+  }
+}
 INSTANTIATE_TEST_SUITE_P(Table, BaseAlu, ::testing::ValuesIn(alu_cases()), SemCaseName());
 
 }  // namespace

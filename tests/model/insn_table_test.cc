@@ -87,6 +87,25 @@ TEST(InsnTable, StagesFollowTheTrmTable) {
   EXPECT_EQ(insn_desc(Opcode::kL32i).operands[0].def_stage, 2);  // scalar load-use = 1 stall
 }
 
+// Base rows added for hand-written S3 code: the DIV32 result latency (16, HW-C estimate), salt at E,
+// l32r a load whose label names a literal (not a branch target).
+TEST(InsnTable, DividerSaltAndL32rRows) {
+  for (Opcode op : {Opcode::kQuos, Opcode::kQuou, Opcode::kRems, Opcode::kRemu}) {
+    EXPECT_EQ(insn_desc(op).operands[0].def_stage, 16) << insn_desc(op).mnemonic;
+    EXPECT_EQ(insn_desc(op).operands[1].use_stage, 1) << insn_desc(op).mnemonic;
+  }
+  EXPECT_EQ(insn_desc(Opcode::kSalt).operands[0].def_stage, 1);
+  EXPECT_EQ(insn_desc(Opcode::kSaltu).operands[0].def_stage, 1);
+  const InsnDesc& l32r = insn_desc(Opcode::kL32r);
+  EXPECT_TRUE(l32r.has(kFlagLoad));
+  EXPECT_EQ(l32r.operands[0].def_stage, 2);
+  EXPECT_EQ(l32r.label_operand(), 1u);
+  EXPECT_TRUE(l32r.label_is_literal());
+  EXPECT_FALSE(insn_desc(Opcode::kBeq).label_is_literal());
+  EXPECT_FALSE(insn_desc(Opcode::kLoop).label_is_literal());
+  EXPECT_FALSE(insn_desc(Opcode::kAdd).label_is_literal());
+}
+
 TEST(InsnTable, ImmediateRangesAndSets) {
   const ImmRange& vld = insn_desc(Opcode::kEeVld128Ip).operands[2].imm;
   EXPECT_TRUE(vld.contains(-2048));
