@@ -72,9 +72,10 @@ constexpr std::array<std::pair<ElementType, const char*>, 10> kTypeNames{{
     {ElementType::kFloat16, "float16"},
 }};
 
-constexpr std::array<std::pair<Padding, const char*>, 2> kPaddingNames{{
+constexpr std::array<std::pair<Padding, const char*>, 3> kPaddingNames{{
     {Padding::kSame, "SAME"},
     {Padding::kValid, "VALID"},
+    {Padding::kExplicit, "EXPLICIT"},
 }};
 
 constexpr std::array<std::pair<ActivationLayout, const char*>, 2> kLayoutNames{{
@@ -166,6 +167,11 @@ std::optional<ActivationKind> activation_kind_from_string(std::string_view name)
 }
 std::optional<ActivationLayout> activation_layout_from_string(std::string_view name) {
   return value_of(kLayoutNames, name);
+}
+
+bool is_spatial(OpKind op) {
+  return op == OpKind::kConv2d || op == OpKind::kDepthwiseConv2d || op == OpKind::kAveragePool2d ||
+         op == OpKind::kMaxPool2d;
 }
 
 int element_size_bytes(ElementType type) {

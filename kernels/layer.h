@@ -68,7 +68,9 @@ struct TensorDesc {
   std::int64_t size_bytes() const;
 };
 
-enum class Padding { kSame, kValid };
+// kExplicit: the pad amounts are given (layer files only; a .tflite model says SAME or VALID). The
+// published kernel tests of esp-nn pad 1 before and 3 after, which neither TFLite rule gives.
+enum class Padding { kSame, kValid, kExplicit };
 
 // The memory order of a layer's 4-D activation tensors as its kernel is called with them. Shapes
 // are always written NHWC; NCHW only changes where element (n, y, x, c) lives. Layers read from a
@@ -92,7 +94,7 @@ struct PadAmounts {
 struct LayerOptions {
   int stride_h = 1, stride_w = 1;
   Padding padding = Padding::kValid;
-  PadAmounts pads;  // derived from padding, sizes, stride and dilation
+  PadAmounts pads;  // derived from padding, sizes, stride and dilation; given when kExplicit
   int dilation_h = 1, dilation_w = 1;
   int depth_multiplier = 1;  // depthwise only
   int groups = 1;            // conv only: input channels / filter input channels
@@ -179,6 +181,9 @@ std::optional<ActivationLayout> activation_layout_from_string(std::string_view n
 
 // Bytes per element (0 for kOther; kInt4 reports 0 here, use TensorDesc::size_bytes).
 int element_size_bytes(ElementType type);
+
+// The ops with a window over H and W (stride, padding, filter): CONV_2D, DEPTHWISE_CONV_2D and the pools.
+bool is_spatial(OpKind op);
 // "1x96x96x1", "scalar" for rank 0.
 std::string shape_to_string(const std::vector<std::int32_t>& shape);
 

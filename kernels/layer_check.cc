@@ -31,11 +31,6 @@ void with_context(const std::string& where, Fn&& fn) {
   }
 }
 
-bool is_spatial(OpKind op) {
-  return op == OpKind::kConv2d || op == OpKind::kDepthwiseConv2d ||
-         op == OpKind::kAveragePool2d || op == OpKind::kMaxPool2d;
-}
-
 bool is_pool(OpKind op) { return op == OpKind::kAveragePool2d || op == OpKind::kMaxPool2d; }
 
 bool has_weights(OpKind op) {
@@ -167,6 +162,21 @@ struct SpatialDerived {
   std::int64_t out_h = 0, out_w = 0;
 };
 
+// EXPLICIT padding: the given pads, and the output size TFLite's formula gives for a padded input,
+// (in + before + after - effective) / stride + 1. A pad as large as the window reads only padding.
+SpatialDerived explicit_spatial(const Layer& layer, std::int64_t eff_h, std::int64_t eff_w) {
+  const LayerOptions& o = layer.options;
+  const PadAmounts& p = o.pads;
+  if (p.top >= eff_h || p.bottom >= eff_h || p.left >= eff_w || p.right >= eff_w)
+    fail("options.pads: {},{},{},{} (top, bottom, left, right): a pad must be smaller than the window {}x{}", p.top,
+         p.bottom, p.left, p.right, eff_h, eff_w);
+  const std::int64_t span_h = std::int64_t{layer.input().shape[1]} + p.top + p.bottom - eff_h;
+  const std::int64_t span_w = std::int64_t{layer.input().shape[2]} + p.left + p.right - eff_w;
+  if (span_h < 0 || span_w < 0)
+    fail("kernel {}x{} larger than padded input {}x{} (EXPLICIT)", eff_h, eff_w, span_h + eff_h, span_w + eff_w);
+  return {p, span_h / o.stride_h + 1, span_w / o.stride_w + 1};
+}
+
 // Pads and output size of a spatial op; rejects kernels that cannot fit the padded input.
 SpatialDerived derive_spatial(const Layer& layer, int filter_h, int filter_w) {
   const LayerOptions& o = layer.options;
@@ -186,6 +196,7 @@ SpatialDerived derive_spatial(const Layer& layer, int filter_h, int filter_w) {
     fail("dilated kernel {}x{} (kernel {}x{}, dilation {}x{}) larger than padded input {}x{} (VALID)",
          eff_h, eff_w, filter_h, filter_w, o.dilation_h, o.dilation_w, in_h, in_w);
   }
+  if (o.padding == Padding::kExplicit) return explicit_spatial(layer, eff_h, eff_w);
   const AxisPadding h = compute_axis_padding(in_h, filter_h, o.stride_h, o.dilation_h, o.padding);
   const AxisPadding w = compute_axis_padding(in_w, filter_w, o.stride_w, o.dilation_w, o.padding);
   SpatialDerived d;

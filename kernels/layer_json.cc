@@ -23,11 +23,6 @@ json tensor_to_json(const TensorDesc& t) {
   return j;
 }
 
-bool is_spatial(OpKind op) {
-  return op == OpKind::kConv2d || op == OpKind::kDepthwiseConv2d ||
-         op == OpKind::kAveragePool2d || op == OpKind::kMaxPool2d;
-}
-
 bool has_fused_activation(OpKind op) {
   return is_spatial(op) || op == OpKind::kFullyConnected || op == OpKind::kAdd ||
          op == OpKind::kMul || op == OpKind::kConcatenation;

@@ -173,7 +173,7 @@ void parse_options(const Node& n, LayerOptions& o, GivenDerived& given) {
   if (n.has("padding")) {
     const std::string name = n.field("padding").string();
     const auto padding = padding_from_string(name);
-    if (!padding) fail("{}.padding: unknown padding '{}' (SAME or VALID)", n.path, name);
+    if (!padding) fail("{}.padding: unknown padding '{}' (SAME, VALID or EXPLICIT)", n.path, name);
     o.padding = *padding;
   }
   if (n.has("pads")) given.pads = parse_pads(n.field("pads"));
@@ -220,7 +220,11 @@ void apply_given(Layer& layer, const GivenDerived& given) {
   } else if (given.filter && layer.op != OpKind::kConv2d && layer.op != OpKind::kDepthwiseConv2d) {
     std::tie(o.filter_h, o.filter_w) = *given.filter;
   }
-  if (layer.op == OpKind::kPad && given.pads) o.pads = *given.pads;
+  if (o.padding == Padding::kExplicit) {
+    if (!is_spatial(layer.op)) fail("options.padding: EXPLICIT on {}, which has no window", to_string(layer.op));
+    if (!given.pads) fail("options.pads: missing, EXPLICIT padding needs top, bottom, left and right");
+  }
+  if ((layer.op == OpKind::kPad || o.padding == Padding::kExplicit) && given.pads) o.pads = *given.pads;
 }
 
 std::string pads_text(const PadAmounts& p) {
@@ -243,7 +247,7 @@ void compare_given(const Layer& layer, const GivenDerived& given) {
     fail("options.depth_multiplier: {} does not match output channels / input channels = {}",
          *given.depth_multiplier, o.depth_multiplier);
   }
-  if (given.pads && layer.op != OpKind::kPad) {
+  if (given.pads && layer.op != OpKind::kPad && o.padding != Padding::kExplicit) {
     const PadAmounts& g = *given.pads;
     if (g.top != o.pads.top || g.bottom != o.pads.bottom || g.left != o.pads.left ||
         g.right != o.pads.right) {

@@ -67,8 +67,11 @@ struct FamilySpec {
   int version = 1;           // bump when the generated code changes (costdb keys include it)
   std::string_view prefix;   // "<op>_qs8_<dataflow>", the start of every variant name
   std::string_view summary;  // one line: the dataflow
-  // The esp-nn-structured baseline of its op: reports compare the chosen variant against it.
+  // A baseline: the kernel stock esp-tflite-micro with esp-nn runs, rebuilt loop by loop. It is
+  // legal only on layers whose esp-nn path (kernels/baselines/espnn/dispatch.h) is one of
+  // `espnn_kernels`, so each layer has at most one baseline family and reports compare against it.
   bool baseline = false;
+  std::span<const std::string_view> espnn_kernels = {};  // esp-nn kernel names (dispatch.cc's rows)
   std::span<const ParamSpec> params;  // in name order; kUnroll, kInputPath, kEpilogue exactly once
   // Candidate values per parameter for one layer (same order as params, each a subset of the
   // domain); every combination is a candidate variant. Null: the whole domain.
@@ -95,8 +98,9 @@ inline std::vector<std::size_t> kernel_argument_inputs(const Layer& layer) {
 // for a family without one.
 ActivationLayout variant_activation_layout(const Variant& variant);
 
-// Whether the variant fits the layer: the rule every family shares ("activation_layout": the
-// variant takes the layer's activation layout), then family.legal. What enumeration,
+// Whether the variant fits the layer: the rules every family shares ("activation_layout": the
+// variant takes the layer's activation layout; "espnn_path": a baseline runs only on layers whose
+// esp-nn path it models), then family.legal. What enumeration,
 // verification and cost queries call.
 std::optional<Rejection> check_legal(const FamilySpec& family, const Layer& layer, const Variant& variant);
 

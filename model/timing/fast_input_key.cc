@@ -36,6 +36,7 @@ std::uint64_t fast_input_key(const Function& function, const FastOptions& option
     hash.add(static_cast<std::uint64_t>(table.size()));
     for (const std::optional<BufferPlacement>& word : table) add_buffer(hash, word);
   }
+  hash.add(options.warm_data ? 1u : 0u);
   return hash.value();
 }
 

@@ -16,7 +16,7 @@ namespace pietune::model {
 
 // Covers the function (name, alignment, every instruction's mnemonic, operands and trip count,
 // every label's position) and the options (each argument's and each call-block word's region and
-// size). Source line numbers are left out: they do not change what runs.
+// size, and whether the data cache is warm). Source line numbers are left out: they do not change what runs.
 std::uint64_t fast_input_key(const Function& function, const FastOptions& options);
 
 }  // namespace pietune::model

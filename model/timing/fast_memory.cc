@@ -71,7 +71,7 @@ void add_retouch_misses(const Machine& m, const BufferSet& buffers, const Extent
 }
 
 void add_memory_term(const Machine& m, const BufferSet& buffers, const Traffic& traffic, const Extents& footprint,
-                     Cost& cost) {
+                     bool warm_data, Cost& cost) {
   const double line = m.dcache_line_bytes;
   std::vector<double> distinct(buffers.placement.size(), 0.0);
   double total = 0;
@@ -84,13 +84,14 @@ void add_memory_term(const Machine& m, const BufferSet& buffers, const Traffic& 
   // Share of each buffer's footprint still in the cache at the end (dirty lines there are not
   // written back): the cache holds the most recent bytes, spread over the buffers by footprint.
   const double resident = total > m.dcache_size_bytes ? m.dcache_size_bytes / total : 1.0;
+  const double cold_share = warm_data ? 1 - resident : 1.0;
   for (std::size_t b = 0; b < buffers.placement.size(); ++b) {
     if (!buffers.cached(b)) continue;
     const bool psram = buffers.placement[b]->region == MemRegion::kPsram;
     const double fill = psram ? m.psram_line_fill_cycles() : m.flash_line_fill_cycles();
     const double moved = traffic.loaded[b] + traffic.stored[b];
     const double misses =
-        std::min(std::ceil(distinct[b] / line) + std::ceil(traffic.remissed[b] / line), std::ceil(moved / line));
+        std::min(std::ceil(distinct[b] * cold_share / line) + std::ceil(traffic.remissed[b] / line), std::ceil(moved / line));
     double writebacks = 0;
     if (psram && traffic.stored[b] > 0) {
       const double dirty = std::min(distinct[b], traffic.stored[b]);

@@ -59,8 +59,10 @@ struct Traffic {
 void add_retouch_misses(const Machine& m, const BufferSet& buffers, const Extents& first, const Extents& second,
                         const Traffic& steady, std::int64_t trips, Traffic& traffic);
 
-// Adds the cache term (fills and write-backs) for the whole run to `cost`.
+// Adds the cache term (fills and write-backs) for the whole run to `cost`. warm_data: the lines of
+// the footprint the cache can hold are resident at entry (FastOptions::warm_data), so only the rest
+// pays its compulsory fill.
 void add_memory_term(const Machine& m, const BufferSet& buffers, const Traffic& traffic, const Extents& footprint,
-                     Cost& cost);
+                     bool warm_data, Cost& cost);
 
 }  // namespace pietune::model

@@ -440,7 +440,7 @@ Cost FastModel::estimate(const Function& function, const FastOptions& options) c
   Simulator sim(machine_, function, pipe, buffers, parser.loops, ws);
   sim.run(nest);
   Cost cost = pipe.cost();
-  add_memory_term(machine_, buffers, sim.traffic(), sim.footprint(), cost);
+  add_memory_term(machine_, buffers, sim.traffic(), sim.footprint(), options.warm_data, cost);
   return cost;
 }
 

@@ -2,6 +2,7 @@
 #include "model/timing/machine.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -37,11 +38,13 @@ constexpr KeySpec kMachineKeys[] = {
     {"dcache_size_bytes", 1024, 1 << 20, true},
     {"dcache_ways", 1, 64, true},
     {"dcache_line_bytes", 4, 1024, true},
-    {"psram_fill_fixed_cycles", 0, 10000, false},
-    {"psram_fill_cycles_per_byte", 0, 1000, false},
-    {"psram_writeback_cycles_per_byte", 0, 1000, false},
-    {"flash_fill_fixed_cycles", 0, 10000, false},
-    {"flash_fill_cycles_per_byte", 0, 1000, false},
+    // Memory behind the caches in nanoseconds: its own clock, so the cycles they cost scale with clock_hz.
+    {"psram_fill_fixed_ns", 0, 100000, false},
+    {"psram_fill_ns_per_byte", 0, 10000, false},
+    {"psram_writeback_ns_per_byte", 0, 10000, false},
+    {"flash_fill_fixed_ns", 0, 100000, false},
+    {"flash_fill_ns_per_byte", 0, 10000, false},
+    {"tflm_op_overhead_cycles", 0, 100000, false},
 };
 
 Confidence parse_confidence(const std::string& text, const std::string& where) {
@@ -112,11 +115,13 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   m.dcache_size_bytes = static_cast<int>(get("dcache_size_bytes"));
   m.dcache_ways = static_cast<int>(get("dcache_ways"));
   m.dcache_line_bytes = static_cast<int>(get("dcache_line_bytes"));
-  m.psram_fill_fixed_cycles = get("psram_fill_fixed_cycles");
-  m.psram_fill_cycles_per_byte = get("psram_fill_cycles_per_byte");
-  m.psram_writeback_cycles_per_byte = get("psram_writeback_cycles_per_byte");
-  m.flash_fill_fixed_cycles = get("flash_fill_fixed_cycles");
-  m.flash_fill_cycles_per_byte = get("flash_fill_cycles_per_byte");
+  const double cycles_per_ns = m.clock_hz / 1e9;
+  m.psram_fill_fixed_cycles = get("psram_fill_fixed_ns") * cycles_per_ns;
+  m.psram_fill_cycles_per_byte = get("psram_fill_ns_per_byte") * cycles_per_ns;
+  m.psram_writeback_cycles_per_byte = get("psram_writeback_ns_per_byte") * cycles_per_ns;
+  m.flash_fill_fixed_cycles = get("flash_fill_fixed_ns") * cycles_per_ns;
+  m.flash_fill_cycles_per_byte = get("flash_fill_ns_per_byte") * cycles_per_ns;
+  m.tflm_op_overhead_cycles = get("tflm_op_overhead_cycles");
   const int line = m.dcache_line_bytes;
   if ((line & (line - 1)) != 0) throw InputError(fmt::format("{}: dcache_line_bytes {} is not a power of two", where, line));
   if (m.dcache_size_bytes % (m.dcache_ways * line) != 0)
@@ -128,14 +133,26 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   return m;
 }
 
+const Machine& built_in_machine();
+
+// A compiled-in machine (a preset) may only be based on the compiled-in esp32s3.json.
+const Machine& built_in_base(const std::string& base, const std::string& where) {
+  if (std::filesystem::path(base).filename() != "esp32s3.json")
+    throw InputError(fmt::format("{}: 'base' {}: a built-in machine can only be based on esp32s3.json", where, base));
+  return built_in_machine();
+}
+
 Machine parse_with_base(const std::string& text, const std::string& where, const std::filesystem::path* dir, int depth) {
   // A parameter given twice is refused, not resolved silently to its last value (as in layer files).
   const nlohmann::json doc = parse_json_input(text, where, DuplicateKeys::kReject);
   if (!doc.is_object()) throw InputError(fmt::format("{}: expected a JSON object", where));
   std::map<std::string, MachineParam> params;
   if (doc.contains("base")) {
-    if (!doc.at("base").is_string() || dir == nullptr) throw InputError(fmt::format("{}: 'base' must name a machine file", where));
+    if (!doc.at("base").is_string()) throw InputError(fmt::format("{}: 'base' must name a machine file", where));
     if (depth > 8) throw InputError(fmt::format("{}: 'base' chain too deep", where));
+    if (dir == nullptr) params = built_in_base(doc.at("base").get<std::string>(), where).params;
+  }
+  if (doc.contains("base") && dir != nullptr) {
     const std::filesystem::path base_path = *dir / doc.at("base").get<std::string>();
     const std::filesystem::path base_dir = base_path.parent_path();
     params = parse_with_base(read_file(base_path), base_path.string(), &base_dir, depth + 1).params;
@@ -147,6 +164,11 @@ Machine parse_with_base(const std::string& text, const std::string& where, const
   });
   if (name.empty()) throw InputError(fmt::format("{}: missing 'name'", where));
   return build(name, std::move(params), where);
+}
+
+const Machine& built_in_machine() {
+  static const Machine machine = parse_machine(detail::kEsp32s3MachineJson, "esp32s3.json (built in)");
+  return machine;
 }
 
 }  // namespace
@@ -162,9 +184,28 @@ Machine load_machine(const std::filesystem::path& path) {
   return parse_with_base(read_file(path), path.string(), &dir, 0);
 }
 
-const Machine& default_machine() {
-  static const Machine machine = parse_machine(detail::kEsp32s3MachineJson, "esp32s3.json (built in)");
-  return machine;
+const Machine& default_machine() { return built_in_machine(); }
+
+std::vector<std::string> machine_preset_names() {
+  std::vector<std::string> names{"esp32s3"};
+  for (const detail::EmbeddedPreset& p : detail::kMachinePresets) names.emplace_back(p.name);
+  return names;
+}
+
+Machine load_machine_or_preset(const std::string& name_or_path) {
+  if (std::optional<Machine> preset = find_machine_preset(name_or_path)) return *preset;
+  std::error_code ec;
+  if (!std::filesystem::exists(name_or_path, ec))
+    throw InputError(fmt::format("{}: neither a machine file nor a preset (presets: {})", name_or_path,
+                                 fmt::join(machine_preset_names(), ", ")));
+  return load_machine(name_or_path);
+}
+
+std::optional<Machine> find_machine_preset(std::string_view name) {
+  if (name == "esp32s3") return default_machine();
+  for (const detail::EmbeddedPreset& p : detail::kMachinePresets)
+    if (name == p.name) return parse_machine(p.json, fmt::format("preset {} (built in)", p.name));
+  return std::nullopt;
 }
 
 }  // namespace pietune::model

@@ -9,7 +9,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace pietune::model {
 
@@ -42,11 +45,13 @@ struct Machine {
   int dcache_size_bytes = 0;
   int dcache_ways = 0;
   int dcache_line_bytes = 0;
+  // From the *_ns parameters at clock_hz.
   double psram_fill_fixed_cycles = 0;
   double psram_fill_cycles_per_byte = 0;
   double psram_writeback_cycles_per_byte = 0;
   double flash_fill_fixed_cycles = 0;
   double flash_fill_cycles_per_byte = 0;
+  double tflm_op_overhead_cycles = 0;  // TFLite Micro's work per operator around its kernel
 
   double psram_line_fill_cycles() const { return psram_fill_fixed_cycles + psram_fill_cycles_per_byte * dcache_line_bytes; }
   double flash_line_fill_cycles() const { return flash_fill_fixed_cycles + flash_fill_cycles_per_byte * dcache_line_bytes; }
@@ -59,5 +64,13 @@ Machine load_machine(const std::filesystem::path& path);
 Machine parse_machine(const std::string& json_text, const std::string& where);
 // The bundled ESP32-S3 description (compiled in from model/machines/esp32s3.json).
 const Machine& default_machine();
+
+// The machines compiled in by name: "esp32s3" (the default) and the presets of
+// model/machines/presets/ (ESP-IDF's defaults, esp-tflite-micro's example configuration, esp-nn's
+// test app), each a variant of esp32s3 with sources for what it changes.
+std::vector<std::string> machine_preset_names();
+std::optional<Machine> find_machine_preset(std::string_view name);
+// A preset by name, else the machine file at that path; InputError naming both when neither exists.
+Machine load_machine_or_preset(const std::string& name_or_path);
 
 }  // namespace pietune::model

@@ -19,7 +19,7 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
   const testing::CliResult r = run_pietune({"variants", kLayers});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 9 legal, 17 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 9 legal, 19 rejected\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" cycles "), std::string::npos) << r.out;
@@ -30,14 +30,14 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("layer 1 DEPTHWISE_CONV_2D"), std::string::npos);
-  EXPECT_NE(r.out.find("layer 2 FULLY_CONNECTED 1x48 -> 1x10: 10 legal, 20 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 2 FULLY_CONNECTED 1x48 -> 1x10: 11 legal, 20 rejected\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 of 4 layers have no variant family (RESHAPE)\n"), std::string::npos) << r.out;
 }
 
 TEST(VariantsCli, NchwLayerRejectsNhwcFamilies) {
   const testing::CliResult r = run_pietune({"variants", PIETUNE_SOURCE_DIR "/tests/data/layers/dwconv_nchw.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("layer 0 DEPTHWISE_CONV_2D 1x24x24x16 -> 1x24x24x16: 2 legal, 9 rejected\n"), std::string::npos)
+  EXPECT_NE(r.out.find("layer 0 DEPTHWISE_CONV_2D 1x24x24x16 -> 1x24x24x16: 2 legal, 10 rejected\n"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("  legal     dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqvec "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  rejected  dwconv_qs8_qacc_1p16c_u1__pie_aligned_rqscalar  [activation_layout] the layer's "
@@ -53,7 +53,7 @@ TEST(VariantsCli, OneLayerAsJson) {
   ASSERT_EQ(doc.size(), 1u);
   EXPECT_EQ(doc[0]["layer"], 2);
   EXPECT_EQ(doc[0]["op"], "FULLY_CONNECTED");
-  EXPECT_EQ(doc[0]["legal"].size(), 10u);
+  EXPECT_EQ(doc[0]["legal"].size(), 11u);
   EXPECT_EQ(doc[0]["legal"][0]["name"], "fc_qs8_accx_1p1c_u1__pie_aligned_rqscalar");
   EXPECT_EQ(doc[0]["legal"][0]["params"]["inputpath"], "aligned");
   EXPECT_GT(doc[0]["legal"][0]["est_cycles"].get<double>(), 10 * 48);

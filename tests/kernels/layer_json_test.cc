@@ -148,6 +148,30 @@ TEST(LayerJsonTest, ExplicitActivationBoundsAreKept) {
   EXPECT_EQ(l.options.activation.max, 100);
 }
 
+// esp-nn's depthwise test pads 1 before and 3 after (research/espnn_kernel_timings.md row 5).
+TEST(LayerJsonTest, ExplicitPadsAreKeptAndSizeTheOutput) {
+  const std::string dw = R"({"op": "DEPTHWISE_CONV_2D", "inputs": [{"shape": [1, 12, 12, 4]}],
+      "weights": {"shape": [1, 5, 5, 32], "constant": true}, "bias": {"shape": [32], "constant": true},)";
+  const std::string pads = R"("pads": {"top": 1, "bottom": 3, "left": 1, "right": 3}})";
+  const Layer l = parse_layer_file(dw + R"("outputs": [{"shape": [1, 12, 12, 32]}],
+      "options": {"padding": "EXPLICIT", )" + pads + "}", "dw.json").layers[0];
+  EXPECT_EQ(l.options.padding, Padding::kExplicit);
+  EXPECT_EQ(l.options.pads.top, 1);
+  EXPECT_EQ(l.options.pads.bottom, 3);
+  EXPECT_EQ(l.options.pads.right, 3);
+  EXPECT_EQ(parse_layer_file(layers_to_json({l}).dump(), "again.json").layers[0].options.pads.bottom, 3);
+  EXPECT_EQ(parse_error("[" + dw + R"("outputs": [{"shape": [1, 12, 12, 32]}], "options": {"padding": "EXPLICIT"}}])"),
+            "layers.json: layer 0: options.pads: missing, EXPLICIT padding needs top, bottom, left and right");
+  EXPECT_EQ(parse_error("[" + dw + R"("outputs": [{"shape": [1, 11, 12, 32]}],
+      "options": {"padding": "EXPLICIT", )" + pads + "}]"),
+            "layers.json: layer 0: output shape 1x11x12x32 does not match 1x12x12x32 implied by the input, kernel, "
+            "stride and padding");
+  EXPECT_EQ(parse_error("[" + dw + R"("outputs": [{"shape": [1, 12, 12, 32]}],
+      "options": {"padding": "EXPLICIT", "pads": {"top": 5, "bottom": 3, "left": 1, "right": 3}}}])"),
+            "layers.json: layer 0: options.pads: 5,3,1,3 (top, bottom, left, right): a pad must be smaller than the "
+            "window 5x5");
+}
+
 TEST(LayerJsonTest, RejectsImpossibleShapes) {
   const std::string conv_prefix = R"([{"op": "CONV_2D", "weights": {"shape": [4, 3, 3, 3]},)";
   // Negative dimension.
@@ -184,7 +208,7 @@ TEST(LayerJsonTest, NamesTheLayerAndTheField) {
             "\"op\": \"UNSUPPORTED\", \"op_name\": \"SVDF\")");
   EXPECT_EQ(parse_error(R"([{"op": "MAX_POOL_2D", "inputs": [{"shape": [1, 4, 4, 1]}],
                              "outputs": [{"shape": [1, 2, 2, 1]}], "options": {"padding": "same"}}])"),
-            "layers.json: layer 0: options.padding: unknown padding 'same' (SAME or VALID)");
+            "layers.json: layer 0: options.padding: unknown padding 'same' (SAME, VALID or EXPLICIT)");
   EXPECT_EQ(parse_error(R"([{"op": "MAX_POOL_2D", "inputs": [{"shape": [1, 4, 4, 1]}],
                              "outputs": [{"shape": [1, 2, 2, 1]}], "options": {"stride": [2, 2]}}])"),
             "layers.json: layer 0: options.filter: missing, MAX_POOL_2D needs the pool size");

@@ -140,6 +140,19 @@ TEST(ReportHtml, LatencyInMillisecondsUsesTheReportClock) {
   EXPECT_THAT(report_html(no_clock), HasSubstr("= 1.00 ms at 240 MHz (assumed: the report gives no clock)"));
 }
 
+TEST(ReportHtml, WholeModelLatencyThreeWays) {
+  Json r = report({layer(0, 240000, 480000, 1000)});
+  auto way = [](double ms) { return Json{{"cycles", ms * 240e3}, {"ms", ms}}; };
+  r["latency"] = {{"stock_tflm", way(12.5)}, {"espnn", way(2.25)}, {"pietune", way(1.5)}, {"op_overhead_cycles", 400},
+                  {"operators", 3}, {"espnn_reference_priced", 1}, {"unknown", {"#2 SVDF"}}};
+  const std::string html = report_html(r);
+  EXPECT_THAT(html, HasSubstr("3 operators, each with 400 cycles of TFLite Micro overhead"));
+  EXPECT_THAT(html, HasSubstr("stock TFLite Micro without esp-nn <b>12.50 ms</b>"));
+  EXPECT_THAT(html, HasSubstr("esp-tflite-micro with esp-nn <b>2.25 ms</b>"));
+  EXPECT_THAT(html, HasSubstr("<b>1.50 ms</b> (1.50x esp-nn)"));
+  EXPECT_THAT(html, HasSubstr("Left out, cost unknown: #2 SVDF."));
+}
+
 TEST(ReportHtml, RepeatedRejectionsCollapseToOneLinePerFamilyAndRule) {
   Json layers = Json::array();
   for (int i = 0; i < 3; ++i) {

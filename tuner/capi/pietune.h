@@ -47,7 +47,8 @@ PIETUNE_API const char* pietune_version(void);
 
 /* Opens a query handle. db_path: a pietune cost database (created when missing; estimates stored by
  * `pietune tune` are reused, new ones are stored) or NULL for none. machine_path: a machine
- * description file or NULL for the bundled ESP32-S3. Placement is the TFLite Micro default
+ * description file, a preset name ("esp-tflite-micro", see `--machine`) or NULL for the bundled
+ * ESP32-S3. Placement is the TFLite Micro default
  * (activations in SRAM, weights in flash). Returns NULL on failure with the message in err
  * (err may be NULL; the message is truncated to err_len - 1 bytes). */
 PIETUNE_API pietune_handle* pietune_open(const char* db_path, const char* machine_path, char* err, size_t err_len);

@@ -104,7 +104,7 @@ const char* pietune_version(void) { return PIETUNE_VERSION; }
 
 pietune_handle* pietune_open(const char* db_path, const char* machine_path, char* err, size_t err_len) {
   try {
-    pietune::model::Machine machine = machine_path != nullptr ? pietune::model::load_machine(machine_path)
+    pietune::model::Machine machine = machine_path != nullptr ? pietune::model::load_machine_or_preset(machine_path)
                                                               : pietune::model::default_machine();
     std::optional<pietune::costdb::Database> db;
     if (db_path != nullptr) db = pietune::costdb::Database::open(db_path, pietune::costdb::Access::kReadWriteIfPossible);

@@ -1,16 +1,19 @@
-// `pietune calibrate [--manifest FILE] [--machine FILE] [--out FILE] [--json]`: runs the timing
-// model's calibration set and writes the published-vs-predicted table (or its JSON form).
+// `pietune calibrate [--set microbench|espnn] [--manifest FILE] [--machine FILE] [--out FILE] [--json]`:
+// runs the timing model's calibration set (microbench: published micro-benchmarks as our kernels)
+// or the esp-nn validation set (espnn: esp-nn's published kernel cycles against the baseline
+// families) and writes the published-vs-predicted table (or its JSON form).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "model/support/atomic_files.h"
 #include "model/support/error.h"
 #include "tuner/calibration/calibration.h"
+#include "tuner/calibration/espnn_validation.h"
 #include "tuner/cli/command.h"
 #include "tuner/cli/machine_option.h"
 
@@ -19,10 +22,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where the calibration set lives in the repository; its kernels are found next to it.
+// Where the sets live in the repository; the calibration kernels are found next to their manifest.
 constexpr const char* kManifestInRepository = "model/machines/calibration/manifest.json";
+constexpr const char* kEspnnSetInRepository = "model/machines/calibration/espnn_kernels.json";
 
 struct CalibrateOptions {
+  std::string set = "microbench";
   std::string manifest;  // "": the repository's (default_manifest)
   std::string machine;
   std::string out;
@@ -44,7 +49,7 @@ std::vector<fs::path> folders_above_binary() {
 
 // The repository's manifest, found from the binary (not the current folder, so calibrate runs from
 // anywhere): above the binary, else in the source tree it was built from.
-fs::path default_manifest() {
+fs::path default_manifest(const char* in_repository) {
   std::vector<fs::path> roots = folders_above_binary();
   const std::string binary_folder = roots.empty() ? "unknown" : roots.front().string();
 #ifdef PIETUNE_SOURCE_DIR
@@ -55,25 +60,40 @@ fs::path default_manifest() {
 #endif
   for (const fs::path& root : roots) {
     std::error_code ec;
-    if (fs::is_regular_file(root / kManifestInRepository, ec)) return root / kManifestInRepository;
+    if (fs::is_regular_file(root / in_repository, ec)) return root / in_repository;
   }
   throw InputError(fmt::format("calibrate: {}: found neither above the binary ({}) nor in the source tree ({}): "
                                "give --manifest FILE",
-                               kManifestInRepository, binary_folder, source_tree));
+                               in_repository, binary_folder, source_tree));
+}
+
+struct SetOutput {
+  std::string text;
+  std::size_t rows = 0;
+};
+
+SetOutput run_set(const CalibrateOptions& options, const model::Machine& machine) {
+  const bool espnn = options.set == "espnn";
+  const fs::path manifest = !options.manifest.empty() ? fs::path(options.manifest)
+                            : default_manifest(espnn ? kEspnnSetInRepository : kManifestInRepository);
+  if (espnn) {
+    const std::vector<EspnnValidationRow> rows = run_espnn_validation(manifest, machine);
+    return {options.json ? espnn_validation_json(rows, machine).dump(2) + "\n" : espnn_validation_markdown(rows, machine),
+            rows.size()};
+  }
+  const std::vector<CalibrationRow> rows = run_calibration(manifest, machine);
+  return {options.json ? calibration_json(rows, machine).dump(2) + "\n" : calibration_markdown(rows, machine),
+          rows.size()};
 }
 
 int run_calibrate(const CalibrateOptions& options) {
   const model::Machine machine = load_machine_option(options.machine);
-  const fs::path manifest = options.manifest.empty() ? default_manifest() : fs::path(options.manifest);
-  const std::vector<CalibrationRow> rows = run_calibration(manifest, machine);
-  const std::string text =
-      options.json ? calibration_json(rows, machine).dump(2) + "\n" : calibration_markdown(rows, machine);
+  const auto [text, row_count] = run_set(options, machine);
   if (options.out.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
   } else {
-    std::ofstream out(options.out);
-    if (!out || !(out << text)) throw InputError(fmt::format("{}: cannot write", options.out));
-    std::fprintf(stderr, "pietune: wrote %s (%zu rows)\n", options.out.c_str(), rows.size());
+    write_file_atomically(options.out, text);
+    std::fprintf(stderr, "pietune: wrote %s (%zu rows)\n", options.out.c_str(), row_count);
   }
   return kExitOk;
 }
@@ -86,10 +106,14 @@ void register_calibrate_command(CLI::App& app) {
                                   "Run the timing model's calibration set (published S3 micro-benchmarks) and "
                                   "print published vs predicted cycles",
                                   [options] { return run_calibrate(*options); });
+  command->add_option("--set", options->set,
+                      "microbench (published micro-benchmarks as our kernels, detailed mode) or espnn (esp-nn's "
+                      "published kernel cycles against pietune's esp-nn baselines)")
+      ->check(CLI::IsMember({"microbench", "espnn"}));
   command->add_option("--manifest", options->manifest,
-                      fmt::format("calibration manifest (JSON; default: the repository's {}, found from where the "
-                                  "binary is, not the current folder)",
-                                  kManifestInRepository));
+                      fmt::format("the set's manifest (JSON; default: the repository's {} or {}, found from where "
+                                  "the binary is, not the current folder)",
+                                  kManifestInRepository, kEspnnSetInRepository));
   command->add_option("--machine", options->machine, "machine description JSON (default: the bundled esp32s3)");
   command->add_option("--out", options->out, "write the table (or the JSON) here instead of stdout");
   command->add_flag("--json", options->json,

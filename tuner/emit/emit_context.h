@@ -5,6 +5,7 @@
 
 #include "kernels/layer.h"
 #include "tuner/emit/kernel_instances.h"
+#include "tuner/latency/model_latency.h"
 #include "tuner/tune/tune_model.h"
 
 namespace pietune::tuner {
@@ -15,6 +16,7 @@ struct EmitContext {
   const TuneOptions& options;
   const TuneResult& result;
   const ModelKernels& kernels;
+  const ModelLatency& latency;
   std::string machine_name;
   double clock_hz = 0;
   std::string db_path;

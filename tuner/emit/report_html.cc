@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace pietune::tuner {
 namespace {
@@ -451,6 +452,24 @@ std::string totals(const Json& r, const Clock& clock) {
                      baseline_totals(r, clock));
 }
 
+// The whole model as invoke() would take it, three ways (tuner/latency/model_latency.h).
+std::string latency_paragraph(const Json& r) {
+  if (!r.contains("latency")) return "";  // a report written before whole-model latency existed
+  const Json& l = r.at("latency");
+  auto ms = [&](const char* way) { return fmt::format("{:.2f} ms", l.at(way).at("ms").get<double>()); };
+  const double espnn = l.at("espnn").at("cycles").get<double>(), ours = l.at("pietune").at("cycles").get<double>();
+  std::string unknown;
+  if (!l.at("unknown").empty())
+    unknown = fmt::format(" Left out, cost unknown: {}.", escape(fmt::format("{}", fmt::join(l.at("unknown"), ", "))));
+  return fmt::format(
+      "<p><b>Whole model, as invoke() would take it</b> ({} operators, each with {:g} cycles of TFLite Micro overhead): "
+      "stock TFLite Micro without esp-nn <b>{}</b>; esp-tflite-micro with esp-nn <b>{}</b>; with pietune's kernels "
+      "<b>{}</b> ({:.2f}x esp-nn). Layers without a kernel are priced by what runs them: the esp-nn baseline where a "
+      "family models its esp-nn path, else a reference-C cost per MAC or element ({} layers).{}</p>\n",
+      l.at("operators").get<std::size_t>(), l.at("op_overhead_cycles").get<double>(), ms("stock_tflm"), ms("espnn"),
+      ms("pietune"), ours > 0 ? espnn / ours : 0.0, l.at("espnn_reference_priced").get<int>(), unknown);
+}
+
 std::string modelled_note(const Json& r) {
   return fmt::format("<p class='note'><b>The baseline is modelled, not measured.</b> Every cycle count on this "
                      "page, the esp-nn-structured baseline's included, is predicted by pietune's timing model for "
@@ -475,7 +494,7 @@ std::string report_html(const nlohmann::ordered_json& r) {
   std::string html = "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n";
   html += fmt::format("<title>pietune: {}</title>\n{}</head><body>\n<h1>{}</h1>\n", text_of(r, "model"), kStyle,
                       text_of(r, "model"));
-  html += provenance(r) + totals(r, clock) + modelled_note(r);
+  html += provenance(r) + totals(r, clock) + latency_paragraph(r) + modelled_note(r);
   html += "<h2>Predicted cycles per layer: chosen variant (dark) and esp-nn-structured baseline (light)</h2>\n" +
           cycles_chart(layers, clock);
   html += "<h2>MAC/cycle per layer against the 16 MAC/cycle peak</h2>\n" + utilisation_chart(layers);

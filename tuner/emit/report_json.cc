@@ -47,6 +47,12 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
     if (const VariantEstimate* e = lr.chosen_estimate(); e && e->cost.cycles > 0)
       j["speedup"] = lr.tuning.baseline->cost.cycles / e->cost.cycles;
   }
+  const LayerLatency& latency = c.latency.layers.at(i);
+  j["latency"] = nullptr;
+  if (latency.known)
+    j["latency"] = {{"stock_tflm_cycles", latency.stock_tflm}, {"espnn_cycles", latency.espnn},
+                    {"pietune_cycles", latency.pietune}, {"espnn_basis", latency.espnn_basis},
+                    {"pietune_basis", latency.pietune_basis}};
   j["verification"] = nlohmann::ordered_json::array();
   for (const VerificationOutcome& v : lr.verifications)
     j["verification"].push_back({{"variant", v.variant}, {"passed", v.passed}, {"reused", v.reused},
@@ -90,6 +96,17 @@ nlohmann::ordered_json report_json(const EmitContext& c) {
                  {"estimates_reused", c.result.reused},
                  {"seconds", c.result.seconds},
                  {"clock_hz", c.clock_hz}};
+  const ModelLatency& m = c.latency;
+  auto way = [&](double cycles) {
+    return nlohmann::ordered_json{{"cycles", cycles}, {"ms", cycles / c.clock_hz * 1e3}};
+  };
+  j["latency"] = {{"stock_tflm", way(m.stock_tflm)},
+                  {"espnn", way(m.espnn)},
+                  {"pietune", way(m.pietune)},
+                  {"op_overhead_cycles", m.op_overhead_cycles},
+                  {"operators", c.model.layers.size() - m.unknown.size()},
+                  {"espnn_reference_priced", m.reference_priced},
+                  {"unknown", m.unknown}};
   j["layers"] = std::move(layers);
   return j;
 }

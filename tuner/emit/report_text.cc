@@ -4,6 +4,23 @@
 #include <fmt/format.h>
 
 namespace pietune::tuner {
+namespace {
+
+// The whole model as invoke() would take it, three ways (tuner/latency/model_latency.h).
+std::string latency_line(const nlohmann::ordered_json& l) {
+  const double stock = l.at("stock_tflm").at("ms").get<double>(), espnn = l.at("espnn").at("ms").get<double>(),
+               ours = l.at("pietune").at("ms").get<double>();
+  std::string out = fmt::format(
+      "whole model, {} operators with {:.0f} cycles of TFLM overhead each: stock TFLite Micro {:.2f} ms, "
+      "esp-tflite-micro with esp-nn {:.2f} ms, pietune {:.2f} ms ({:.2f}x esp-nn)",
+      l.at("operators").get<std::size_t>(), l.at("op_overhead_cycles").get<double>(), stock, espnn, ours,
+      ours > 0 ? espnn / ours : 0.0);
+  const std::size_t unknown = l.at("unknown").size();
+  if (unknown > 0) out += fmt::format("; {} operator{} of unknown cost left out", unknown, unknown == 1 ? "" : "s");
+  return out + "\n";
+}
+
+}  // namespace
 
 std::string report_table(const nlohmann::ordered_json& r) {
   std::string out = fmt::format("{:>3}  {:<17} {:<22} {:>9}  {:<48} {:>10} {:>7} {:>10} {:>7}\n", "#", "op", "shape",
@@ -27,6 +44,8 @@ std::string report_table(const nlohmann::ordered_json& r) {
       const std::string reason = e.at("reason").get<std::string>();
       out += "       esp-nn: " + (kernel.empty() ? reason : fmt::format("{} ({})", kernel, reason)) + "\n";
     }
+    if (!chosen.is_null() && !base.is_null() && chosen.at("variant") == base.at("variant"))
+      out += "       no pietune variant beats esp-nn's own kernel here: its baseline is the fastest\n";
     for (const auto& f : l.at("illegal_families"))
       out += fmt::format("       not {}: [{}] {}\n", f.at("family").get<std::string>(), f.at("rule").get<std::string>(),
                          f.at("reason").get<std::string>());
@@ -38,6 +57,7 @@ std::string report_table(const nlohmann::ordered_json& r) {
                      cycles, cycles / t.at("clock_hz").get<double>() * 1e3, t.at("clock_hz").get<double>() / 1e6, cycles > 0 ? static_cast<double>(t.at("macs").get<std::int64_t>()) / cycles : 0.0,
                      cycles > 0 ? base / cycles : 0.0, t.at("estimates_computed").get<std::int64_t>(),
                      t.at("estimates_reused").get<std::int64_t>());
+  if (r.contains("latency")) out += latency_line(r.at("latency"));
   return out;
 }
 

@@ -23,11 +23,6 @@ constexpr std::array<const char*, kColumns> kHeader{
 constexpr std::array<bool, kColumns> kRightAligned{true,  false, false, false, false, false,
                                                    false, false, false, false, true,  true};
 
-bool is_spatial(OpKind op) {
-  return op == OpKind::kConv2d || op == OpKind::kDepthwiseConv2d ||
-         op == OpKind::kAveragePool2d || op == OpKind::kMaxPool2d;
-}
-
 bool has_fused_activation(OpKind op) {
   return is_spatial(op) || op == OpKind::kFullyConnected || op == OpKind::kAdd ||
          op == OpKind::kMul || op == OpKind::kConcatenation;

@@ -1,0 +1,58 @@
+// Whole-model latency (see the header).
+#include "tuner/latency/model_latency.h"
+
+#include <fmt/format.h>
+
+#include "tuner/latency/reference_cost.h"
+
+namespace pietune::tuner {
+namespace {
+
+LayerLatency layer_latency(const kernels::Layer& layer, const LayerResult& lr, double overhead) {
+  LayerLatency l;
+  const std::optional<ReferenceCost> reference = reference_cost(layer);
+  const VariantEstimate* chosen = lr.chosen_estimate();
+  if (!reference && !chosen && !lr.tuning.baseline) {
+    l.known = false;
+    return l;
+  }
+  l.stock_tflm = overhead + (reference ? reference->cycles : 0);
+  if (lr.tuning.baseline) {
+    l.espnn = overhead + lr.tuning.baseline->cost.cycles;
+    l.espnn_basis = "baseline " + lr.tuning.baseline->variant.name();
+  } else {
+    l.espnn = l.stock_tflm;
+    l.espnn_basis = "reference: " + (reference ? reference->basis : std::string("none"));
+  }
+  if (chosen) {
+    l.pietune = overhead + chosen->cost.cycles;
+    l.pietune_basis = "kernel " + chosen->variant.name();
+  } else {
+    l.pietune = l.espnn;
+    l.pietune_basis = "as esp-nn";
+  }
+  return l;
+}
+
+}  // namespace
+
+ModelLatency model_latency(const kernels::Model& model, const TuneResult& result, const model::Machine& machine) {
+  ModelLatency m;
+  m.op_overhead_cycles = machine.tflm_op_overhead_cycles;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const kernels::Layer& layer = model.layers[i];
+    LayerLatency l = layer_latency(layer, result.layers.at(i), m.op_overhead_cycles);
+    if (!l.known) {
+      m.unknown.push_back(fmt::format("#{} {}", layer.index, layer.op_name));
+    } else {
+      m.stock_tflm += l.stock_tflm;
+      m.espnn += l.espnn;
+      m.pietune += l.pietune;
+      m.reference_priced += !result.layers.at(i).tuning.baseline;
+    }
+    m.layers.push_back(std::move(l));
+  }
+  return m;
+}
+
+}  // namespace pietune::tuner
