@@ -37,6 +37,9 @@ struct Decoded {
   std::uint32_t insn_index = 0;
   std::uint32_t size_bytes = 0;
   model::Opcode opcode{};
+  // Highest AR quad (register / 4) the instruction names, a<4n> of CALLn/CALLXn included: the
+  // ISA's WindowCheck raises a window overflow when a live older frame holds one of them.
+  std::uint8_t quads = 0;
   bool sentinel = false;  // the record after a function's last instruction (running into it faults)
 };
 
@@ -54,6 +57,18 @@ struct Cpu {
   std::uint32_t lbeg_index = kNoIndex;
   std::uint32_t lend_index = kNoIndex;
   std::uint32_t host_return_pc = 0;
+
+  // Register windows (emu_bridge/semantics/windows.cc). free_quads: how many quads after
+  // WindowBase (0..3) hold no live older frame; an instruction naming a higher quad first raises
+  // window overflows. The host caller's frame (window 0 at the start of a run) has no caller of
+  // its own: spilling it stores a0..a3 like any frame, but it has no extra save area.
+  std::uint32_t free_quads = 3;
+  bool host_frame_spilled = false;
+  // Window exceptions of the current instruction (overflow4/8/12, underflow4/8/12), reset per
+  // instruction while tracing; and the run's totals.
+  std::array<std::uint8_t, 6> window_events{};
+  std::uint64_t window_overflows = 0;
+  std::uint64_t window_underflows = 0;
 
   // Data accesses of the current instruction, recorded only while tracing.
   bool tracing = false;
@@ -86,6 +101,19 @@ struct Cpu {
   [[noreturn]] void fault(FaultKind kind, const std::string& what, std::optional<std::uint32_t> address = {});
   // Decoded index of the instruction at `pc`, or kNoIndex.
   std::uint32_t index_of_pc(std::uint32_t pc) const;
+  // Decoded index of a call/jump/return target; faults (`kind`) if it is not an instruction.
+  std::uint32_t target_index(std::uint32_t pc, const char* what, FaultKind kind = FaultKind::kBadTarget);
+
+  // Recomputes free_quads from WindowBase and WindowStart.
+  void update_free_quads();
+  // Raises window overflows (one per spilled frame, as the ISA's WindowCheck does) until quads
+  // 1..`quads` after WindowBase are free: each spills the oldest live frame the way ESP-IDF's
+  // _WindowOverflow4/8/12 handlers do (a0..a3 to the 16 bytes below its callee's a1; a4..a7 or
+  // a4..a11 to the extra save area below its caller's base save area).
+  void window_check(std::uint32_t quads);
+  // RETW's underflow: the caller's frame (n quads, n = a0[31:30]) was spilled; restores it the
+  // way _WindowUnderflow4/8/12 do and sets its WindowStart bit.
+  void window_underflow(std::uint32_t n, bool to_host);
   std::string text_of(const Decoded& d) const;
 };
 

@@ -45,7 +45,11 @@ std::uint64_t run_loop(Cpu& cpu, std::uint64_t max_instructions, const TraceHook
     --remaining;
     cpu.cur = idx;
     cpu.next = idx + 1;
-    if constexpr (kTrace) cpu.access_count = 0;
+    if constexpr (kTrace) {
+      cpu.access_count = 0;
+      cpu.window_events = {};
+    }
+    if (d.quads > cpu.free_quads) [[unlikely]] cpu.window_check(d.quads);
     d.fn(cpu, d);
     idx = cpu.next;
     bool taken = false;
@@ -67,6 +71,9 @@ std::uint64_t run_loop(Cpu& cpu, std::uint64_t max_instructions, const TraceHook
       event.accesses = std::span<const MemAccess>(cpu.accesses.data(), cpu.access_count);
       event.branch_taken = taken;
       event.loop_back = loop_back;
+      const model::InsnDesc& desc = model::insn_desc(d.opcode);
+      event.call_flow = taken && (desc.has(model::kFlagCall) || (desc.has(model::kFlagReturn) && !cpu.stop));
+      event.window_exceptions = cpu.window_events;
       (*hook)(event);
     }
     if (cpu.stop) [[unlikely]]
@@ -146,6 +153,13 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
     std::string name;
   };
   std::vector<LiteralRef> literal_refs;
+  // callN FUNCTION: the callee's first decoded index (each function is followed by a sentinel).
+  std::unordered_map<std::string_view, std::uint32_t> function_index;
+  for (std::size_t fi = 0, base = 0; fi < program_.functions.size(); ++fi) {
+    function_index.emplace(program_.functions[fi].name, static_cast<std::uint32_t>(base));
+    base += program_.functions[fi].insns.size() + 1;
+  }
+  std::vector<LiteralRef> call_refs;
   for (std::size_t fi = 0; fi < program_.functions.size(); ++fi) {
     const model::Function& f = program_.functions[fi];
     pc = align_up(pc, f.align_bytes);
@@ -168,13 +182,33 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
       d.insn_index = static_cast<std::uint32_t>(ii);
       d.size_bytes = desc.size_bytes;
       int imms = 0;
+      if (desc.has(model::kFlagCall)) {  // a<4n> receives the return address
+        const std::string_view m = desc.mnemonic;
+        d.quads = m.ends_with("12") ? 3 : m.ends_with('8') ? 2 : m.ends_with('4') ? 1 : 0;
+      }
       for (std::size_t oi = 0; oi < insn.operand_count; ++oi) {
         const model::Operand& op = insn.operands[oi];
         switch (op.kind) {
           case model::OperandKind::kAr:
+            d.r[oi] = static_cast<std::uint8_t>(op.value);
+            d.quads = std::max<std::uint8_t>(d.quads, static_cast<std::uint8_t>(op.value >> 2));
+            break;
           case model::OperandKind::kQr: d.r[oi] = static_cast<std::uint8_t>(op.value); break;
           case model::OperandKind::kImm: (imms++ == 0 ? d.imm : d.imm2) = op.value; break;
           case model::OperandKind::kLabel: {
+            if (desc.label_is_function()) {
+              if (op.value < 0 || static_cast<std::size_t>(op.value) >= f.label_names.size())
+                throw InputError(fmt::format("function '{}': instruction {} ({}): unknown callee", f.name, ii,
+                                             desc.mnemonic));
+              const std::string& callee = f.label_names[static_cast<std::size_t>(op.value)];
+              auto it = function_index.find(callee);
+              if (it == function_index.end())
+                throw InputError(fmt::format("function '{}': instruction {} ({}): '{}' is not a function of the program",
+                                             f.name, ii, desc.mnemonic, callee));
+              d.target = it->second;
+              call_refs.push_back({cpu.code.size(), callee});
+              break;
+            }
             if (desc.label_is_literal()) {
               if (op.value < 0 || static_cast<std::size_t>(op.value) >= f.label_names.size())
                 throw InputError(fmt::format("function '{}': instruction {} ({}): unknown literal", f.name, ii,
@@ -201,6 +235,16 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
     end.insn_index = static_cast<std::uint32_t>(f.insns.size());
     end.sentinel = true;
     cpu.code.push_back(end);
+  }
+  // CALLn's target is (pc & ~3) + 4 + 4 * offset: a multiple of 4.
+  for (const LiteralRef& ref : call_refs) {
+    if (function_addresses.at(ref.name) % 4 == 0) continue;
+    const Decoded& d = cpu.code[ref.decoded];
+    const model::Function& f = program_.functions[d.function];
+    throw InputError(fmt::format("function '{}': instruction {} ({}): callee '{}' at 0x{:08x} is not 4-byte aligned "
+                                 "(a call's target is a multiple of 4)",
+                                 f.name, d.insn_index, format_insn(f, f.insns[d.insn_index]), ref.name,
+                                 function_addresses.at(ref.name)));
   }
   resolve_relocations(program_, data, function_addresses);
   for (std::size_t s = 0; s < program_.data.size(); ++s)
@@ -288,6 +332,11 @@ RunResult Emulator::call(std::string_view symbol, std::span<const std::uint32_t>
   // a10..a15 = the arguments (the callee's a2..a7 after its entry rotates the window by 8).
   MachineState& st = cpu.st;
   st.window_base = 0;
+  st.window_start = 1;  // the host's frame
+  cpu.host_frame_spilled = false;
+  cpu.window_overflows = 0;
+  cpu.window_underflows = 0;
+  cpu.update_free_quads();
   st.ar(0) = 0;
   st.ar(1) = options.stack_top;
   st.ar(8) = (kCallinc8 << 30) | (kHostReturnPc & 0x3FFFFFFFu);
@@ -308,6 +357,8 @@ RunResult Emulator::call(std::string_view symbol, std::span<const std::uint32_t>
                                     : run_loop<false>(cpu, options.max_instructions, nullptr);
   st.pc = kHostReturnPc;
   result.return_value = st.ar(10);
+  result.window_overflows = cpu.window_overflows;
+  result.window_underflows = cpu.window_underflows;
   return result;
 }
 

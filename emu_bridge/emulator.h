@@ -14,7 +14,10 @@
 // with CALLINC 2 in bits 31:30, a10..a15 = the arguments, PS.CALLINC = 2. The callee's
 // `entry as, N` writes the caller's a1 - N into the new a1 and rotates the window by 8, so the
 // callee sees the arguments in a2..a7; its `retw`/`retw.n` rotates back to the host, which ends
-// the run. Zero-overhead loops follow the ISA (facts §5.6): LOOP/LOOPNEZ/LOOPGTZ set LBEG, LEND
+// the run. Calls inside the program (call0/4/8/12 to a function, callx* to an address, ret, jx)
+// follow the ISA on 64 physical registers with WindowStart: a chain deeper than they hold raises
+// window overflows (and its returns underflows), performed as ESP-IDF's handlers do
+// (semantics/windows.cc) and reported per instruction in the trace. Zero-overhead loops follow the ISA (facts §5.6): LOOP/LOOPNEZ/LOOPGTZ set LBEG, LEND
 // and LCOUNT = count - 1 (LOOPNEZ skips the body for 0, LOOPGTZ for <= 0); when execution falls
 // through to LEND with LCOUNT != 0, LCOUNT is decremented and execution continues at LBEG; a
 // taken branch or jump to LEND does not loop back.
@@ -27,6 +30,7 @@
 //   "instruction limit 1000 reached at pc 0x40378012 (ee.vld.128.ip q0, a2, 16)"
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -58,6 +62,7 @@ enum class FaultKind : std::uint8_t {
   kRanOffEnd,          // execution ran past the last instruction of a function
   kLoopRange,          // LOOP* end label outside the encodable range (body > 256 bytes or backwards)
   kDivideByZero,       // QUOS/QUOU/REMS/REMU with a zero divisor (IntegerDivideByZero on silicon)
+  kBadTarget,          // CALLX/JX/RET to an address that is not an instruction of the program
 };
 
 struct Fault {
@@ -93,6 +98,11 @@ struct TraceEvent {
   std::span<const MemAccess> accesses;
   bool branch_taken = false;  // a branch, jump or loop-skip went to its label (also retw)
   bool loop_back = false;     // the zero-overhead loop went back to LBEG after this instruction
+  // A call, or a return to a caller inside the program (not the host's call and its return).
+  bool call_flow = false;
+  // Window exceptions this instruction raised: overflow4, overflow8, overflow12, underflow4,
+  // underflow8, underflow12 (each spilled or restored one frame before the instruction ran).
+  std::array<std::uint8_t, 6> window_exceptions{};
 };
 using TraceHook = std::function<void(const TraceEvent&)>;
 
@@ -105,6 +115,8 @@ struct RunOptions {
 struct RunResult {
   std::uint64_t instructions = 0;  // executed, entry and retw included
   std::uint32_t return_value = 0;  // the callee's a2 at its return
+  std::uint64_t window_overflows = 0;   // window overflow exceptions raised (frames spilled)
+  std::uint64_t window_underflows = 0;  // window underflow exceptions raised (frames restored)
 };
 
 struct Cpu;

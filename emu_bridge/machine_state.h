@@ -71,6 +71,10 @@ struct MachineState {
   // Windowed AR file: a<i> is physical register (4 * window_base + i) mod 64.
   std::array<std::uint32_t, kPhysicalArCount> physical_ar{};
   std::uint32_t window_base = 0;  // 0..15, in units of 4 registers
+  // WindowStart: bit w set when a live frame's a0..a3 are physical quad w (ENTRY sets its bit,
+  // RETW clears it, a window overflow spills the oldest frame and clears its bit, an underflow
+  // restores the caller's frame and sets it again).
+  std::uint32_t window_start = 1;
   std::uint32_t callinc = 0;      // PS.CALLINC: window increment the next ENTRY applies (call8: 2)
 
   alignas(16) std::array<QReg, 8> q{};

@@ -32,6 +32,8 @@ TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::strin
     }
     e.taken = t.branch_taken;
     e.loop_back = t.loop_back;
+    e.call_flow = t.call_flow;
+    e.window_exceptions = t.window_exceptions;
     pipeline.issue(e);
   };
   TimedRun result;

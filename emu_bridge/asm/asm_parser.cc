@@ -90,6 +90,7 @@ struct LabelRef {
   std::uint32_t label_id = 0;
   SourcePos pos;
   bool literal = false;  // l32r: names a literal of the pool, not an instruction
+  bool callee = false;   // call0/4/8/12: names a function of the file
 };
 
 // A data value naming a symbol ("table", "table + 4"), checked when the whole file is read.
@@ -265,7 +266,7 @@ class Parser {
       if (desc.operands[i].kind == OperandKind::kLabel) {
         states_[*current_].refs.push_back({static_cast<std::uint32_t>(function.insns.size()),
                                            static_cast<std::uint32_t>(insn.operands[i].value), op_pos,
-                                           desc.label_is_literal()});
+                                           desc.label_is_literal(), desc.label_is_function()});
       }
     }
     const std::string problem = model::check_operands(desc, insn.operands.data(), want);
@@ -577,6 +578,15 @@ class Parser {
           if (it == symbols_.end()) fail_at(ref.pos, fmt::format("undefined literal '{}'", name));
           if (!it->second.section || placement_of(program_.data[*it->second.section].name) != Placement::kLiteralPool)
             fail_at(ref.pos, fmt::format("'{}' is not a literal (l32r loads a '.literal' entry)", name));
+          continue;
+        }
+        if (ref.callee) {
+          auto it = symbols_.find(name);
+          if (it == symbols_.end()) fail_at(ref.pos, fmt::format("undefined function '{}'", name));
+          if (!it->second.is_function || function.label_position(ref.label_id))
+            fail_at(ref.pos, fmt::format("'{}' is not a function (a call's target is a function of the file, declared "
+                                         "with .global or .type or starting outside any function)",
+                                         name));
           continue;
         }
         if (function.label_position(ref.label_id)) continue;

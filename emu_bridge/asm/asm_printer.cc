@@ -24,7 +24,6 @@ void check_function(const model::Function& function) {
   for (const std::string& name : function.label_names) {
     PIETUNE_CHECK(is_symbol(name) && !looks_like_register(name)) << function.name << ": bad label name '" << name << "'";
     PIETUNE_CHECK(names.insert(name).second) << function.name << ": label name used twice: " << name;
-    PIETUNE_CHECK(name != function.name) << function.name << ": label named like its function";
   }
   std::set<std::uint32_t> bound;
   std::uint32_t last_position = 0;
@@ -34,6 +33,7 @@ void check_function(const model::Function& function) {
     PIETUNE_CHECK(def.position >= last_position) << function.name << ": labels not in definition order";
     last_position = def.position;
     PIETUNE_CHECK(bound.insert(def.id).second) << function.name << ": label bound twice: " << function.label_names[def.id];
+    PIETUNE_CHECK(function.label_names[def.id] != function.name) << function.name << ": label named like its function";
   }
   for (const model::Insn& insn : function.insns) {
     const model::InsnDesc& desc = insn.desc();
@@ -43,6 +43,10 @@ void check_function(const model::Function& function) {
       if (insn.operand(i).kind != model::OperandKind::kLabel) continue;
       const auto id = static_cast<std::uint32_t>(insn.operand(i).value);
       if (desc.label_is_literal()) continue;  // a literal of the pool, checked with the program
+      if (desc.label_is_function()) {  // a callee: a function of the program, never a local label
+        PIETUNE_CHECK(!bound.contains(id)) << function.name << ": " << desc.mnemonic << " calls a local label";
+        continue;
+      }
       PIETUNE_CHECK(bound.contains(id)) << function.name << ": " << desc.mnemonic << " targets an unbound label " << id;
     }
     PIETUNE_CHECK(insn.trip_count >= model::kUnknownTrips) << function.name << ": trip count " << insn.trip_count;

@@ -1,5 +1,6 @@
 // Semantics of base Xtensa control flow: conditional branches (register, zero and b4const forms,
-// bit tests), j, the zero-overhead loops LOOP/LOOPNEZ/LOOPGTZ, and the windowed entry/retw.
+// bit tests), j, jx, the zero-overhead loops LOOP/LOOPNEZ/LOOPGTZ, the calls (call0/4/8/12,
+// callx0/4/8/12, ret) and the windowed entry/retw (window exceptions: windows.cc).
 #include <fmt/format.h>
 
 #include "emu_bridge/semantics/dispatch.h"
@@ -88,36 +89,44 @@ PIETUNE_SEMANTICS(Loop) { loop<LoopKind::kLoop>(cpu, d); }
 PIETUNE_SEMANTICS(Loopnez) { loop<LoopKind::kNez>(cpu, d); }
 PIETUNE_SEMANTICS(Loopgtz) { loop<LoopKind::kGtz>(cpu, d); }
 
-// entry as, N (ISA RM): AR[CALLINC * 4 + s[1:0]] = AR[s] - N in the caller's window, then the window
-// rotates by CALLINC. Without a pending windowed call (CALLINC == 0) this is a fault.
+// entry as, N (ISA RM): AR[CALLINC * 4 + s[1:0]] = AR[s] - N in the caller's window (after the
+// WindowCheck on that register), then the window rotates by CALLINC and WindowStart[WindowBase]
+// is set. Without a pending windowed call (CALLINC == 0) this is a fault.
 PIETUNE_SEMANTICS(Entry) {
   MachineState& st = cpu.st;
   if (st.callinc == 0) cpu.fault(FaultKind::kNoCall, "entry without a windowed call");
+  cpu.window_check(st.callinc);
   const std::uint32_t frame = cpu.ar(d.r[0]) - static_cast<std::uint32_t>(d.imm);
   st.ar(static_cast<int>(st.callinc * 4 + (d.r[0] & 3u))) = frame;
   st.window_base = (st.window_base + st.callinc) & 15;
+  st.window_start |= 1u << st.window_base;
   st.callinc = 0;
+  cpu.update_free_quads();
 }
 
 namespace {
 
-// retw (ISA RM): n = a0[31:30] is the caller's window increment (0: no caller); the window
-// rotates back by n and execution continues at {pc[31:30], a0[29:0]}.
+// retw (ISA RM): n = a0[31:30] is the caller's window increment (0: no caller); the caller's
+// frame must be the live frame n quads below (else its WindowStart bit is clear: a window
+// underflow restores it first); WindowStart[WindowBase] is cleared, the window rotates back by n
+// and execution continues at {pc[31:30], a0[29:0]}.
 void retw(Cpu& cpu, const Decoded& d) {
   MachineState& st = cpu.st;
   const std::uint32_t a0 = st.ar(0);
   const std::uint32_t n = a0 >> 30;
   if (n == 0) cpu.fault(FaultKind::kNoCaller, "return with no caller (a0[31:30] = 0)");
   const std::uint32_t target = (d.pc & 0xC0000000u) | (a0 & 0x3FFFFFFFu);
-  std::uint32_t index = kNoIndex;
-  if (target != cpu.host_return_pc) {
-    index = cpu.index_of_pc(target);
-    if (index == kNoIndex || cpu.code[index].sentinel)
-      cpu.fault(FaultKind::kBadReturn, fmt::format("return to 0x{:08x}, not an instruction of the program", target),
-                target);
-  }
+  const bool to_host = target == cpu.host_return_pc;
+  const std::uint32_t index = to_host ? kNoIndex : cpu.target_index(target, "return to", FaultKind::kBadReturn);
+  for (std::uint32_t k = 1; k < n; ++k)
+    if ((st.window_start >> ((st.window_base - k) & 15)) & 1u)
+      cpu.fault(FaultKind::kBadReturn,
+                fmt::format("return with call increment {} but a live frame {} quads below (RETW is undefined)", n, k));
+  if (!((st.window_start >> ((st.window_base - n) & 15)) & 1u)) cpu.window_underflow(n, to_host);
+  st.window_start &= ~(1u << st.window_base);
   st.window_base = (st.window_base - n) & 15;
-  if (index == kNoIndex) {
+  cpu.update_free_quads();
+  if (to_host) {
     cpu.stop = true;
     cpu.jump(cpu.cur);
   } else {
@@ -125,9 +134,49 @@ void retw(Cpu& cpu, const Decoded& d) {
   }
 }
 
+// callN (ISA RM CALL4/8/12, CALLX4/8/12): a<4n> = n << 30 | (pc + 3)[29:0], PS.CALLINC = n; the
+// callee's ENTRY rotates the window. n = 0 (CALL0/CALLX0): a0 = pc + 3, no window change.
+template <std::uint32_t kN>
+void call_to(Cpu& cpu, const Decoded& d, std::uint32_t index) {
+  const std::uint32_t ret = d.pc + d.size_bytes;
+  if constexpr (kN == 0) {
+    cpu.ar(0) = ret;
+  } else {
+    cpu.ar(static_cast<std::uint8_t>(4 * kN)) = (kN << 30) | (ret & 0x3FFFFFFFu);
+    cpu.st.callinc = kN;
+  }
+  cpu.jump(index);
+}
+
+template <std::uint32_t kN>
+void callx(Cpu& cpu, const Decoded& d) {
+  const std::uint32_t index = cpu.target_index(cpu.ar(d.r[0]), "call to");
+  call_to<kN>(cpu, d, index);
+}
+
+// ret / ret.n (CALL0 ABI): continue at a0.
+void ret(Cpu& cpu) {
+  const std::uint32_t target = cpu.ar(0);
+  if (target == cpu.host_return_pc) cpu.fault(FaultKind::kBadReturn, "ret to the host, which called with call8 (use retw)");
+  cpu.jump(cpu.target_index(target, "return to", FaultKind::kBadReturn));
+}
+
 }  // namespace
 
 PIETUNE_SEMANTICS(Retw) { retw(cpu, d); }
 PIETUNE_SEMANTICS(RetwN) { retw(cpu, d); }
+
+// call FUNCTION: the target index was resolved at load time (Decoded::target).
+PIETUNE_SEMANTICS(Call0) { call_to<0>(cpu, d, d.target); }
+PIETUNE_SEMANTICS(Call4) { call_to<1>(cpu, d, d.target); }
+PIETUNE_SEMANTICS(Call8) { call_to<2>(cpu, d, d.target); }
+PIETUNE_SEMANTICS(Call12) { call_to<3>(cpu, d, d.target); }
+PIETUNE_SEMANTICS(Callx0) { callx<0>(cpu, d); }
+PIETUNE_SEMANTICS(Callx4) { callx<1>(cpu, d); }
+PIETUNE_SEMANTICS(Callx8) { callx<2>(cpu, d); }
+PIETUNE_SEMANTICS(Callx12) { callx<3>(cpu, d); }
+PIETUNE_SEMANTICS(Ret) { ret(cpu); }
+PIETUNE_SEMANTICS(RetN) { ret(cpu); }
+PIETUNE_SEMANTICS(Jx) { cpu.jump(cpu.target_index(cpu.ar(d.r[0]), "jump to")); }
 
 }  // namespace pietune::emu

@@ -33,7 +33,7 @@ constexpr int kInput = 56, kFilter = 60, kInputOffset = 64, kInputPtr = 68, kBia
               kInCh8 = 128, kOutCh = 132, kLeftoverIters = 136, kInCh = 140;
 static_assert(kToAdd + 4 <= kFrame);
 
-constexpr std::int64_t kAccLimit = std::int64_t{1} << 30;
+constexpr std::int64_t kInt32Limit = std::int64_t{1} << 31;
 
 void ld(FunctionBuilder& b, int reg, int offset) { b.emit(Opcode::kL32i, {a(reg), a(1), imm(offset)}); }
 void st(FunctionBuilder& b, int reg, int offset) { b.emit(Opcode::kS32i, {a(reg), a(1), imm(offset)}); }
@@ -66,17 +66,30 @@ Shape shape_of(const Layer& layer) {
 
 std::int64_t scratch_bytes_of(const Shape& s) { return 16 * (std::int64_t{s.in_c} + 2); }
 
-// Largest |accumulator| (bias included) times the largest left shift: (x - zp) in -255..255
-// times |w| <= 128 per input channel. A bias without data counts as 0 here; the rule is checked
-// again once the layer has its data (verification and generation do).
-std::int64_t max_scaled_acc(const Layer& layer, const Shape& s, const reference::ChannelQuantization& q) {
-  std::int64_t bias = 0;
-  if (layer.bias && layer.bias->data)
-    for (std::int32_t v : bias_int32(layer, s.out_c)) bias = std::max<std::int64_t>(bias, std::llabs(v));
-  int left = 0;
-  for (const auto& m : q.multipliers) left = std::max(left, m.shift);
-  const std::int64_t acc = bias + std::int64_t{s.in_c} * 255 * 128;
-  return acc >= kAccLimit ? acc : acc << left;  // < 2^61: no int64 overflow
+// Where esp-nn's saturating vector adds could part from TFLM's wrapping int32 arithmetic, or
+// nullopt, channel by channel. Its left shift is VSL.32, which wraps as TFLM's does; the adds that
+// saturate are the bias add (|accumulator| + |bias|, (x - zp) in -255..255 times |w| <= 128 per
+// input channel), the rounding add of a right shift by e (the multiply's result, at most
+// |accumulator| * multiplier / 2^31 + 1, plus 2^(e-1)), and the output offset add after the
+// multiply (at most the multiplier + 1, plus |output offset|). A bias without data counts as 0 here;
+// the rule is checked again once the layer has its data (verification and generation do).
+std::optional<std::string> saturation_risk(const Layer& layer, const Shape& s, const reference::ChannelQuantization& q) {
+  std::vector<std::int32_t> bias(static_cast<std::size_t>(s.out_c), 0);
+  if (layer.bias && layer.bias->data) bias = bias_int32(layer, s.out_c);
+  for (std::size_t c = 0; c < q.multipliers.size(); ++c) {
+    const reference::QuantizedMultiplier& m = q.multipliers[c];
+    const std::int64_t acc = std::llabs(bias[c]) + std::int64_t{s.in_c} * 255 * 128;
+    const std::int64_t multiplied = acc * m.multiplier / kInt32Limit + 1;
+    const std::int64_t rounding = m.shift < 0 ? std::int64_t{1} << (-m.shift - 1) : 0;
+    if (acc >= kInt32Limit || multiplied + rounding >= kInt32Limit)
+      return fmt::format("channel {}: accumulator up to {} (|bias| + in_ch {} x 255 x 128), {} after the multiply "
+                         "plus the rounding {} of its right shift, reach 2^31",
+                         c, acc, s.in_c, multiplied, rounding);
+    if (m.shift > 0 && std::int64_t{m.multiplier} + 1 + std::llabs(q.output_offset) >= kInt32Limit)
+      return fmt::format("channel {}: multiplier {} + 1 + |output offset {}| reaches 2^31 after its left shift", c,
+                         m.multiplier, q.output_offset);
+  }
+  return std::nullopt;
 }
 
 // The 8x8 transpose of one iteration (esp-nn's order): a8 = the slice of pixel 0, a11 = in_ch
@@ -533,12 +546,8 @@ std::optional<Rejection> conv_espnn_1x1_legal(const Layer& layer, const Variant&
   const reference::ChannelQuantization q = reference::channel_quantization(layer, reference::RoundingMode::kDouble);
   if (auto r = check_shift_range(q)) return r;
   const Shape s = shape_of(layer);
-  const std::int64_t acc = max_scaled_acc(layer, s, q);
-  if (acc >= kAccLimit)
-    return Rejection{"espnn_acc_range",
-                     fmt::format("accumulators up to {} (bias + in_ch {} x 255 x 128, times the largest left "
-                                 "shift) reach 2^30: esp-nn's saturating vector adds would differ from TFLM",
-                                 acc, s.in_c)};
+  if (const std::optional<std::string> risk = saturation_risk(layer, s, q))
+    return Rejection{"espnn_acc_range", *risk + ": esp-nn's saturating vector adds would differ from TFLM"};
   return check_scratch(scratch_bytes_of(s), "the transposed 8-pixel block");
 }
 

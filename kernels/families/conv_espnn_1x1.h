@@ -52,8 +52,9 @@
 //   remainder form in the scalar leftover), a few instructions more than esp-nn's.
 // - The helper is inlined: its call8/entry/retw (a few instructions and a window rotation per
 //   call) are not priced.
-// - Saturation: VADDS.S32 saturates where TFLM's int32 wraps; rule espnn_acc_range keeps every
-//   accumulator (bias included, times the largest left shift) below 2^30 so that no add saturates.
+// - Saturation: VADDS.S32 saturates where TFLM's int32 wraps; rule espnn_acc_range keeps the bias
+//   add, the rounding add and the output offset add below 2^31 (the left shift is VSL.32, which
+//   wraps as TFLM's does), so that no add saturates.
 // Legality rules: types, pointwise (1x1, stride 1, pad 0, one group, in_ch % 8 == 0), shift_range,
 // espnn_acc_range, scratch.
 // Constants: [0] weights [out_c][in_c] int8 (the filter as is), [1] bias int32 [out_c] (its call-block

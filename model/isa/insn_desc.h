@@ -87,6 +87,7 @@ enum InsnFlag : std::uint16_t {
   kFlagEntry = 1u << 5,        // windowed function entry
   kFlagReturn = 1u << 6,       // windowed return
   kFlagPie = 1u << 7,          // PIE (coprocessor 3) instruction
+  kFlagCall = 1u << 8,         // CALL0/4/8/12 (label names a function) and CALLX0/4/8/12
 };
 
 struct InsnDesc {
@@ -104,8 +105,10 @@ struct InsnDesc {
   std::optional<std::size_t> label_operand() const;
   // The label operand names a literal of the pool (l32r), not an instruction of the function.
   bool label_is_literal() const {
-    return label_operand().has_value() && (flags & (kFlagBranch | kFlagJump | kFlagLoop)) == 0;
+    return label_operand().has_value() && (flags & (kFlagBranch | kFlagJump | kFlagLoop | kFlagCall)) == 0;
   }
+  // The label operand names a function of the program (call0/call4/call8/call12 FUNCTION).
+  bool label_is_function() const { return label_operand().has_value() && (flags & kFlagCall) != 0; }
 };
 
 // The row for an opcode. Built once from the .def rows on first use; never changes.

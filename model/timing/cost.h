@@ -15,6 +15,7 @@ enum class StallCause : std::uint8_t {
   kLoop,      // zero-overhead loop overhead (setup, tiny bodies)
   kCache,     // data-cache miss: line fill from PSRAM or flash
   kStore,     // extra cost of stores
+  kCall,      // call and return bubbles, ENTRY, register-window overflow/underflow exceptions
 };
 
 const char* to_string(StallCause cause);
@@ -28,11 +29,12 @@ struct Cost {
   double loop = 0;
   double cache_miss = 0;
   double store = 0;
+  double call = 0;
   std::uint64_t instructions = 0;
   std::uint64_t macs = 0;
   std::uint64_t cache_misses = 0;
 
-  double breakdown_sum() const { return issue + data_stall + resource_stall + branch + loop + cache_miss + store; }
+  double breakdown_sum() const { return issue + data_stall + resource_stall + branch + loop + cache_miss + store + call; }
   double macs_per_cycle() const { return cycles > 0 ? static_cast<double>(macs) / cycles : 0; }
   // Share of the 16 MAC/cycle peak of one 8-bit VMULAS per cycle.
   double peak_utilisation() const { return macs_per_cycle() / 16.0; }

@@ -27,6 +27,11 @@ struct ExecEvent {
   std::array<MemAccess, 2> accesses{};
   bool taken = false;      // a branch was taken, or a jump/return transferred control
   bool loop_back = false;  // the zero-overhead loop engine jumped back to LBEG after this one
+  // A call, or a return to a caller inside the program: its bubble is a call cost (the host's
+  // call of the entered function and that function's final return are not).
+  bool call_flow = false;
+  // Window exceptions raised before this instruction ran: overflow4/8/12, underflow4/8/12.
+  std::array<std::uint8_t, 6> window_exceptions{};
 };
 
 }  // namespace pietune::model

@@ -90,7 +90,14 @@ class NestParser {
     for (const LabelDef& def : f.label_defs) label_at_[def.id] = def.position;
     for (std::uint32_t j = 0; j < f.insns.size(); ++j) {
       const Insn& insn = f.insns[j];
-      if (!(ops_[static_cast<std::size_t>(insn.opcode)].flags & kFlagBranch)) continue;
+      const std::uint16_t flags = ops_[static_cast<std::size_t>(insn.opcode)].flags;
+      // Fast mode is analytic over one function's loop nest: a call leaves it (and may raise window
+      // exceptions that depend on the call depth), so only detailed mode times code that calls.
+      if (flags & kFlagCall)
+        throw InputError(fmt::format("{}: instruction {} ({}): fast mode times one function's loop nest and cannot "
+                                     "follow calls; time this code in detailed mode",
+                                     f.name, j, insn.desc().mnemonic));
+      if (!(flags & kFlagBranch)) continue;
       const std::int64_t target = label(insn);
       if (target < 0 || target > j) continue;
       std::int64_t& furthest = back_branch_[static_cast<std::size_t>(target)];

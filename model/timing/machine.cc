@@ -45,6 +45,16 @@ constexpr KeySpec kMachineKeys[] = {
     {"flash_fill_fixed_ns", 0, 100000, false},
     {"flash_fill_ns_per_byte", 0, 10000, false},
     {"tflm_op_overhead_cycles", 0, 100000, false},
+    {"call_penalty", 0, 16, true},
+    {"return_penalty", 0, 16, true},
+    {"entry_extra_cycles", 0, 16, true},
+    {"window_exception_overhead_cycles", 0, 256, false},
+    {"window_overflow4_cycles", 0, 256, false},
+    {"window_overflow8_cycles", 0, 256, false},
+    {"window_overflow12_cycles", 0, 256, false},
+    {"window_underflow4_cycles", 0, 256, false},
+    {"window_underflow8_cycles", 0, 256, false},
+    {"window_underflow12_cycles", 0, 256, false},
 };
 
 Confidence parse_confidence(const std::string& text, const std::string& where) {
@@ -122,6 +132,13 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   m.flash_fill_fixed_cycles = get("flash_fill_fixed_ns") * cycles_per_ns;
   m.flash_fill_cycles_per_byte = get("flash_fill_ns_per_byte") * cycles_per_ns;
   m.tflm_op_overhead_cycles = get("tflm_op_overhead_cycles");
+  m.call_penalty = static_cast<int>(get("call_penalty"));
+  m.return_penalty = static_cast<int>(get("return_penalty"));
+  m.entry_extra_cycles = static_cast<int>(get("entry_extra_cycles"));
+  m.window_exception_overhead_cycles = get("window_exception_overhead_cycles");
+  m.window_handler_cycles = {get("window_overflow4_cycles"),  get("window_overflow8_cycles"),
+                             get("window_overflow12_cycles"), get("window_underflow4_cycles"),
+                             get("window_underflow8_cycles"), get("window_underflow12_cycles")};
   const int line = m.dcache_line_bytes;
   if ((line & (line - 1)) != 0) throw InputError(fmt::format("{}: dcache_line_bytes {} is not a power of two", where, line));
   if (m.dcache_size_bytes % (m.dcache_ways * line) != 0)

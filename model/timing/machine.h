@@ -6,6 +6,7 @@
 // A variant machine names its base and lists only the parameters it changes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -51,7 +52,15 @@ struct Machine {
   double psram_writeback_cycles_per_byte = 0;
   double flash_fill_fixed_cycles = 0;
   double flash_fill_cycles_per_byte = 0;
-  double tflm_op_overhead_cycles = 0;  // TFLite Micro's work per operator around its kernel
+  double tflm_op_overhead_cycles = 0;
+  // Calls (issue 14 item 2): bubbles of CALL*/CALLX* and of returns inside the program, ENTRY's
+  // cycles beyond its issue, and the window exceptions: entry + RFWO/RFWU return, and the handler
+  // of overflow4/8/12, underflow4/8/12 (ESP-IDF xtensa_vectors.S), in that order.
+  int call_penalty = 0;
+  int return_penalty = 0;
+  int entry_extra_cycles = 0;
+  double window_exception_overhead_cycles = 0;
+  std::array<double, 6> window_handler_cycles{};  // TFLite Micro's work per operator around its kernel
 
   double psram_line_fill_cycles() const { return psram_fill_fixed_cycles + psram_fill_cycles_per_byte * dcache_line_bytes; }
   double flash_line_fill_cycles() const { return flash_fill_fixed_cycles + flash_fill_cycles_per_byte * dcache_line_bytes; }

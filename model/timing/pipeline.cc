@@ -19,6 +19,7 @@ const char* to_string(StallCause cause) {
     case StallCause::kLoop: return "loop";
     case StallCause::kCache: return "cache miss";
     case StallCause::kStore: return "store";
+    case StallCause::kCall: return "call";
   }
   return "?";
 }
@@ -32,6 +33,7 @@ void Cost::add(StallCause cause, double amount) {
     case StallCause::kLoop: loop += amount; break;
     case StallCause::kCache: cache_miss += amount; break;
     case StallCause::kStore: store += amount; break;
+    case StallCause::kCall: call += amount; break;
   }
 }
 
@@ -45,6 +47,7 @@ Cost cost_between(const Cost& earlier, const Cost& later) {
   d.loop = later.loop - earlier.loop;
   d.cache_miss = later.cache_miss - earlier.cache_miss;
   d.store = later.store - earlier.store;
+  d.call = later.call - earlier.call;
   d.instructions = later.instructions - earlier.instructions;
   d.macs = later.macs - earlier.macs;
   d.cache_misses = later.cache_misses - earlier.cache_misses;
@@ -178,11 +181,21 @@ void Pipeline::issue(const ExecEvent& event) {
   };
   last_taken_bubble_ = 0;
   last_loop_back_bubble_ = 0;
-  if (event.taken) {
+  if (event.taken && event.call_flow) {
+    // A call or a return inside the program: its bubble is a call cost.
+    leave(StallCause::kCall, (desc.flags & kFlagCall) ? machine_.call_penalty : machine_.return_penalty);
+  } else if (event.taken) {
     const bool jump = (desc.flags & (kFlagJump | kFlagReturn)) != 0;
     last_taken_bubble_ = jump ? machine_.jump_penalty : machine_.taken_branch_penalty;
     leave(StallCause::kBranch, last_taken_bubble_);
   }
+  if (desc.flags & kFlagEntry) leave(StallCause::kCall, machine_.entry_extra_cycles);
+  // Window exceptions taken before this instruction ran, charged after it (same total): the
+  // exception entry and RFWO/RFWU return, plus the handler's cycles.
+  for (std::size_t k = 0; k < event.window_exceptions.size(); ++k)
+    if (event.window_exceptions[k] > 0)
+      leave(StallCause::kCall, event.window_exceptions[k] * (machine_.window_exception_overhead_cycles +
+                                                            machine_.window_handler_cycles[k]));
   if (desc.flags & kFlagStore) leave(StallCause::kStore, machine_.store_extra_cycles);
   if (event.access_count > 0) leave(StallCause::kCache, memory_penalty(event, cost_));
   if (desc.flags & kFlagLoop) {
@@ -210,6 +223,7 @@ void Pipeline::skip(const Cost& per_iteration, std::int64_t iterations) {
   cost_.loop += per_iteration.loop * n;
   cost_.cache_miss += per_iteration.cache_miss * n;
   cost_.store += per_iteration.store * n;
+  cost_.call += per_iteration.call * n;
   cost_.instructions += per_iteration.instructions * static_cast<std::uint64_t>(iterations);
   cost_.macs += per_iteration.macs * static_cast<std::uint64_t>(iterations);
   cost_.cache_misses += per_iteration.cache_misses * static_cast<std::uint64_t>(iterations);

@@ -135,6 +135,18 @@ model::Program random_program(std::uint32_t seed) {
     }
   }
   if (!pool.bytes.empty()) program.data.push_back(std::move(pool));
+  // call0/4/8/12 name a function of the program (possibly the caller itself), not a code label.
+  for (model::Function& f : program.functions) {
+    for (model::Insn& insn : f.insns) {
+      if (!insn.desc().label_is_function()) continue;
+      const std::string& callee =
+          program.functions[static_cast<std::size_t>(gen.uniform(0, int(program.functions.size()) - 1))].name;
+      auto it = std::find(f.label_names.begin(), f.label_names.end(), callee);
+      const auto id = static_cast<std::uint32_t>(it - f.label_names.begin());
+      if (it == f.label_names.end()) f.label_names.push_back(callee);
+      insn.operands[*insn.desc().label_operand()] = model::target(model::Label{id});
+    }
+  }
   return program;
 }
 

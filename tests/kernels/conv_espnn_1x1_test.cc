@@ -54,6 +54,9 @@ TEST(ConvEspnn1x1, ChannelsZeroPointsClampsShifts) {
   pointwise(3, 3, 16, 9).multiplier_exponents(0, 2).output_zero_point(-128).seed(5).test(variant());
   pointwise(3, 3, 16, 9).multiplier_exponents(-3, 1).activation(ActivationKind::kRelu).seed(6).test(variant());
   pointwise(3, 3, 16, 9).per_channel(false).multiplier_exponents(-20, -18).seed(7).test(variant());
+  // Left shifts of 8 to 12 (vww_96_int8 has shift-8 layers): the shifted accumulators wrap, in
+  // esp-nn's VSL.32 as in TFLM.
+  pointwise(3, 3, 64, 9).multiplier_exponents(8, 12).seed(8).test(variant());
   pointwise(5, 2, 16, 4).with_bias(false).seed(8).test(variant());
   pointwise(3, 3, 8, 4).batches(2).seed(9).cases(3).test(variant());
 }
@@ -101,9 +104,16 @@ TEST(ConvEspnn1x1, Rejections) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->rule, "espnn_path") << "in_ch 12: esp-nn runs esp_nn_conv_s8_1x1 instead";
 
-  r = family().legal(pointwise(2, 2, 64, 4).multiplier_exponents(20, 20).layer(), variant());
+  // Left shifts wrap in esp-nn's VSL.32 as in TFLM: a large one is exact.
+  EXPECT_FALSE(family().legal(pointwise(2, 2, 64, 4).multiplier_exponents(20, 20).layer(), variant()));
+  // 65800 input channels can sum past 2^31: the bias add would saturate.
+  r = family().legal(pointwise(1, 1, 65800, 1).layer(), variant());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->rule, "espnn_acc_range");
+  EXPECT_NE(r->reason.find("(|bias| + in_ch 65800 x 255 x 128)"), std::string::npos) << r->reason;
+  EXPECT_NE(r->reason.find("reach 2^31: esp-nn's saturating vector adds would differ from TFLM"),
+            std::string::npos)
+      << r->reason;
 }
 
 }  // namespace

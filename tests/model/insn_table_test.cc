@@ -133,5 +133,27 @@ TEST(InsnTable, ControlFlowFlags) {
   EXPECT_TRUE(insn_desc(Opcode::kEeVmulasS8QaccLdbcIncp).has(kFlagLoad));
 }
 
+TEST(InsnTable, CallsAndReturns) {
+  for (Opcode op : {Opcode::kCall0, Opcode::kCall4, Opcode::kCall8, Opcode::kCall12}) {
+    const InsnDesc& d = insn_desc(op);
+    EXPECT_TRUE(d.has(kFlagCall)) << d.mnemonic;
+    EXPECT_EQ(d.label_operand(), 0u) << d.mnemonic;
+    EXPECT_TRUE(d.label_is_function()) << d.mnemonic;
+    EXPECT_FALSE(d.label_is_literal()) << d.mnemonic;
+    EXPECT_EQ(d.size_bytes, 3) << d.mnemonic;
+  }
+  for (Opcode op : {Opcode::kCallx0, Opcode::kCallx4, Opcode::kCallx8, Opcode::kCallx12}) {
+    const InsnDesc& d = insn_desc(op);
+    EXPECT_TRUE(d.has(kFlagCall)) << d.mnemonic;
+    EXPECT_FALSE(d.label_operand().has_value()) << d.mnemonic;
+    EXPECT_EQ(d.operands[0].kind, OperandKind::kAr) << d.mnemonic;
+  }
+  EXPECT_TRUE(insn_desc(Opcode::kRet).has(kFlagReturn));
+  EXPECT_EQ(insn_desc(Opcode::kRetN).size_bytes, 2);
+  EXPECT_TRUE(insn_desc(Opcode::kJx).has(kFlagJump));
+  EXPECT_FALSE(insn_desc(Opcode::kJ).label_is_function());
+  EXPECT_EQ(find_opcode("CALLX12"), Opcode::kCallx12);
+}
+
 }  // namespace
 }  // namespace pietune::model
