@@ -41,7 +41,9 @@ TEST_F(ExplainRegressCli, ExplainNamesEveryFamilyAndWhyTheWinnerWins) {
   for (const char* text : {"conv_accx      legal", "conv_qacc      illegal [qacc_lane_range]",
                            "conv_pw        illegal [weight_registers]", "(baseline)", "top 3:", "why ",
                            "against ", "conv_espnn     illegal [espnn_path]",
-                           "conv_espnn_1x1 legal   best conv_qs16_espnn1x1_"})
+                           "conv_espnn_1x1 legal   best conv_qs16_espnn1x1_",
+                           "in invoke(), with 400 cycles of TFLM overhead: stock TFLite Micro ",
+                           "esp-nn", "(baseline conv_qs16_espnn1x1_8p1c_u1__pie_widened_rqespnn)"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   const testing::CliResult j = run_pietune({"explain", kModel, "--layer", "14", "--json", "--no-db"});
   ASSERT_EQ(j.exit_code, 0) << j.err;

@@ -17,6 +17,7 @@
 #include "tuner/cli/command.h"
 #include "tuner/cli/machine_option.h"
 #include "tuner/cli/tune_options.h"
+#include "tuner/latency/model_latency.h"
 #include "tuner/model_loader.h"
 #include "tuner/search/estimate_cache.h"
 #include "tuner/tune/layer_tuning.h"
@@ -141,6 +142,17 @@ int run_explain(const ExplainOptions& o) {
     }
     if (j["why"].empty()) text += "  it is the only variant estimated\n";
   }
+  // The layer as invoke() takes it, three ways (tuner/latency/model_latency.h).
+  const LayerLatency latency = layer_latency(layer, t, t.chosen(), machine.tflm_op_overhead_cycles);
+  if (latency.known) {
+    text += fmt::format("in invoke(), with {:.0f} cycles of TFLM overhead: stock TFLite Micro {:.0f} cycles, esp-nn "
+                        "{:.0f} ({}), pietune {:.0f} ({})\n",
+                        machine.tflm_op_overhead_cycles, latency.stock_tflm, latency.espnn, latency.espnn_basis,
+                        latency.pietune, latency.pietune_basis);
+    j["latency"] = {{"stock_tflm_cycles", latency.stock_tflm}, {"espnn_cycles", latency.espnn},
+                    {"pietune_cycles", latency.pietune}, {"espnn_basis", latency.espnn_basis},
+                    {"pietune_basis", latency.pietune_basis}};
+  }
   std::fputs(o.json ? (j.dump(2) + "\n").c_str() : text.c_str(), stdout);
   return kExitOk;
 }
@@ -156,7 +168,7 @@ void register_explain_command(CLI::App& app) {
   command->add_option("MODEL", options->model, "a .tflite model or a JSON layer file")->required();
   command->add_option("--layer", options->layer, "the layer's index (its position in a .tflite model)")->required();
   command->add_option("--top", options->top, "how many variants to list")->capture_default_str();
-  command->add_flag("--json", options->json, "print JSON: {layer, op, families, espnn_path, top, why}");
+  command->add_flag("--json", options->json, "print JSON: {layer, op, families, espnn_path, top, why, latency}");
   CLI::Option* no_db =
       command->add_flag("--no-db", options->no_db, "estimate without reading or writing the cost database");
   // Only what one layer's search reads: --time-limit, --jobs and --verify-cases would do nothing here

@@ -6,20 +6,19 @@
 #include "tuner/latency/reference_cost.h"
 
 namespace pietune::tuner {
-namespace {
 
-LayerLatency layer_latency(const kernels::Layer& layer, const LayerResult& lr, double overhead) {
+LayerLatency layer_latency(const kernels::Layer& layer, const LayerTuning& tuning, const VariantEstimate* chosen,
+                           double overhead) {
   LayerLatency l;
   const std::optional<ReferenceCost> reference = reference_cost(layer);
-  const VariantEstimate* chosen = lr.chosen_estimate();
-  if (!reference && !chosen && !lr.tuning.baseline) {
+  if (!reference && !chosen && !tuning.baseline) {
     l.known = false;
     return l;
   }
   l.stock_tflm = overhead + (reference ? reference->cycles : 0);
-  if (lr.tuning.baseline) {
-    l.espnn = overhead + lr.tuning.baseline->cost.cycles;
-    l.espnn_basis = "baseline " + lr.tuning.baseline->variant.name();
+  if (tuning.baseline) {
+    l.espnn = overhead + tuning.baseline->cost.cycles;
+    l.espnn_basis = "baseline " + tuning.baseline->variant.name();
   } else {
     l.espnn = l.stock_tflm;
     l.espnn_basis = "reference: " + (reference ? reference->basis : std::string("none"));
@@ -34,21 +33,20 @@ LayerLatency layer_latency(const kernels::Layer& layer, const LayerResult& lr, d
   return l;
 }
 
-}  // namespace
-
 ModelLatency model_latency(const kernels::Model& model, const TuneResult& result, const model::Machine& machine) {
   ModelLatency m;
   m.op_overhead_cycles = machine.tflm_op_overhead_cycles;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const kernels::Layer& layer = model.layers[i];
-    LayerLatency l = layer_latency(layer, result.layers.at(i), m.op_overhead_cycles);
+    const LayerResult& lr = result.layers.at(i);
+    LayerLatency l = layer_latency(layer, lr.tuning, lr.chosen_estimate(), m.op_overhead_cycles);
     if (!l.known) {
       m.unknown.push_back(fmt::format("#{} {}", layer.index, layer.op_name));
     } else {
       m.stock_tflm += l.stock_tflm;
       m.espnn += l.espnn;
       m.pietune += l.pietune;
-      m.reference_priced += !result.layers.at(i).tuning.baseline;
+      m.reference_priced += !lr.tuning.baseline;
     }
     m.layers.push_back(std::move(l));
   }

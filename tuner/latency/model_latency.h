@@ -36,6 +36,10 @@ struct ModelLatency {
   std::vector<std::string> unknown;  // "#12 SVDF"
 };
 
+// One layer: `chosen` is pietune's kernel (null: none), `tuning.baseline` the esp-nn baseline.
+LayerLatency layer_latency(const kernels::Layer& layer, const LayerTuning& tuning, const VariantEstimate* chosen,
+                           double overhead_cycles);
+
 ModelLatency model_latency(const kernels::Model& model, const TuneResult& result, const model::Machine& machine);
 
 }  // namespace pietune::tuner
