@@ -4,8 +4,6 @@
 #include <functional>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "kernels/families/elementwise_support.h"
 #include "kernels/reference/add.h"
 #include "model/support/error.h"
@@ -38,9 +36,6 @@ constexpr int kMultReg1 = 6, kMultReg2 = 7, kMultRegOut = 8, kParams = 11;
 
 void load(codegen::FunctionBuilder& b, int reg, int slot) { codegen::load_slot(b, reg, slot); }
 void store(codegen::FunctionBuilder& b, int reg, int slot) { codegen::store_slot(b, reg, slot); }
-void slot_address(codegen::FunctionBuilder& b, int reg, int slot) {
-  b.emit(Opcode::kAddi, {a(reg), a(1), imm(codegen::slot_offset(slot))});
-}
 
 // The 4 lanes of q `v` replaced by their rounded high products with `mult`, in esp-nn's order: all
 // lanes out, three products, one ssai, three roundings with their inserts, the fourth lane last.
@@ -241,29 +236,10 @@ std::vector<std::int32_t> param_words(const Layer& layer, const reference::AddPa
 
 }  // namespace
 
-void emit_mulhi_products(model::FunctionBuilder& b, int hi, int value, int mult) {
-  b.emit(Opcode::kMulsh, {a(hi), a(mult), a(value)});
-  b.emit(Opcode::kMull, {a(value), a(mult), a(value)});
-}
-
-void emit_mulhi_round(model::FunctionBuilder& b, int dst, int hi, int lo, int tmp) {
-  // (hi:lo + 2^30) >> 31 = 2 hi + (lo + 2^30) >> 31 over 33 bits = 2 hi + ((lo >> 30) + 1) >> 1.
-  b.emit(Opcode::kExtui, {a(tmp), a(lo), imm(30), imm(2)});
-  b.emit(Opcode::kAddi, {a(tmp), a(tmp), imm(1)});
-  b.emit(Opcode::kSrli, {a(tmp), a(tmp), imm(1)});
-  b.emit(Opcode::kAddx2, {a(dst), a(hi), a(tmp)});
-}
-
 std::optional<Rejection> add_espnn_legal(const Layer& layer, const Variant& /*variant*/) {
   PIETUNE_CHECK(layer.op == OpKind::kAdd) << to_string(layer.op);
   if (auto r = check_elementwise(layer)) return r;
-  const ElementwiseOperands ops = elementwise_operands(layer);
-  for (int i = 0; i < 2; ++i)
-    if (ops.single[i])
-      return Rejection{"broadcast", fmt::format("input {} has one element against {}: esp-nn's element-wise add walks "
-                                                "two operands of one size (esp-tflite-micro broadcasts with the "
-                                                "reference op)",
-                                                i, ops.count)};
+  if (auto r = espnn_broadcast_rejection(elementwise_operands(layer), "add")) return r;
   try {
     (void)reference::add_params(layer);
   } catch (const InputError& e) {
@@ -276,25 +252,13 @@ GeneratedKernel add_espnn_generate(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(!add_espnn_legal(layer, variant)) << variant.name();
   const reference::AddParams p = reference::add_params(layer);
   const ElementwiseOperands ops = elementwise_operands(layer);
-  PIETUNE_CHECK(ops.count <= INT32_MAX / 2) << ops.count;
-  const auto count = static_cast<std::int32_t>(ops.count);
+  const std::int32_t count = espnn_element_count(ops);
 
-  GeneratedKernel k;
-  k.symbol = variant.symbol();
-  k.input_align_bytes = 16;
-  k.output_align_bytes = 8;
-  k.constants.push_back(words_buffer("params", param_words(layer, p)));
-  if (ops.any_constant()) k.constants.push_back(constant_operand_buffer(layer, ops));
+  GeneratedKernel k = espnn_elementwise_kernel(layer, variant, ops, param_words(layer, p));
 
   codegen::FunctionBuilder b(k.symbol);
-  codegen::emit_prologue(b);
   // Entry: parameters to the stack, multipliers to registers, pointers where esp-nn keeps them.
-  b.emit(Opcode::kL32i, {a(kParams), a(4), imm(0)});
-  for (int slot = 0; slot < kParamSlots; ++slot) {
-    b.emit(Opcode::kL32i, {a(15), a(kParams), imm(4 * slot)});
-    store(b, 15, slot);
-  }
-  emit_operand_pointers(b, ops, 1);
+  emit_espnn_elementwise_entry(b, ops, kParams, kParamSlots, 15);
   b.emit(Opcode::kL32i, {a(kMultReg1), a(kParams), imm(kMult1)});
   b.emit(Opcode::kL32i, {a(kMultReg2), a(kParams), imm(kMult2)});
   b.emit(Opcode::kL32i, {a(kMultRegOut), a(kParams), imm(kMultOut)});
@@ -313,10 +277,7 @@ GeneratedKernel add_espnn_generate(const Layer& layer, const Variant& variant) {
   const std::int32_t rest = count - blocks * kBlock;
   b.emit(Opcode::kBlti, {a(12), imm(kMinVector), model::target(leftover)});
   if (blocks > 0) {
-    // esp-nn's runtime alignment check (never taken here: the inputs are 16-byte aligned).
-    b.emit(Opcode::kOr, {a(9), a(14), a(10)});
-    b.emit(Opcode::kExtui, {a(9), a(9), imm(0), imm(4)});
-    b.emit(Opcode::kBnez, {a(9), model::target(leftover)});
+    emit_espnn_alignment_check(b, 9, 14, 10, leftover);
     load(b, 9, kOutBase);
     b.emit(Opcode::kMovi, {a(13), imm(kBlock)});
     store(b, 13, kCounter);

@@ -42,34 +42,19 @@
 
 #include <optional>
 
-#include "kernels/families/family_support.h"
-#include "model/ir/builder.h"
+#include "kernels/families/elementwise_espnn_support.h"
 
 namespace pietune::kernels::families {
-
-inline constexpr ParamValue kEight[] = {number_value(8)};
-inline constexpr ParamValue kEspnnElementwisePath[] = {word_value("aligned")};
-inline constexpr ParamValue kLaneRequant[] = {word_value("rqlanes")};
 
 inline constexpr ParamSpec kAddEspnnParams[] = {
     {.name = "elements", .role = ParamRole::kTile, .suffix = "e", .domain = kEight,
      .meaning = "elements per vector iteration (two 64-bit loads, widened to s32 lanes)"},
-    {.name = "unroll", .role = ParamRole::kUnroll, .suffix = "", .domain = kOne,
-     .meaning = "one 8-element block per loop trip, as esp-nn"},
-    {.name = "inputpath", .role = ParamRole::kInputPath, .suffix = "", .domain = kEspnnElementwisePath,
-     .meaning = "aligned: 64-bit vector loads of 16-byte aligned inputs, scalar loads for the leftover"},
-    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kLaneRequant,
-     .meaning = "rqlanes: scalar MULSH/MULL per 32-bit lane (moved out of and back into q registers), rounding "
-                "shift, offset and clamp in vectors"},
+    kEspnnElementwiseUnroll,
+    kEspnnElementwiseInputPath,
+    kEspnnElementwiseEpilogue,
 };
 
 std::optional<Rejection> add_espnn_legal(const Layer& layer, const Variant& variant);
 GeneratedKernel add_espnn_generate(const Layer& layer, const Variant& variant);
-
-// Shared with mul_espnn: the exact rounded high product, split as esp-nn splits it.
-// MULSH hi, mult, value; MULL value, mult, value (value is overwritten with the low word).
-void emit_mulhi_products(model::FunctionBuilder& b, int hi, int value, int mult);
-// dst = 2 hi + ((lo >> 30) + 1) >> 1 = (hi:lo + 2^30) >> 31 (four ALU ops, tmp clobbered).
-void emit_mulhi_round(model::FunctionBuilder& b, int dst, int hi, int lo, int tmp);
 
 }  // namespace pietune::kernels::families

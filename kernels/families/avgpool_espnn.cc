@@ -16,9 +16,6 @@ using namespace espnn_pool;
 
 constexpr int kMaxTaps = 256;
 
-void load(model::FunctionBuilder& b, int reg, int offset) { b.emit(Opcode::kL32i, {a(reg), a(1), imm(offset)}); }
-void store(model::FunctionBuilder& b, int reg, int offset) { b.emit(Opcode::kS32i, {a(reg), a(1), imm(offset)}); }
-
 // Lane `lane` of q`vec` = TFLM's rounded sum / count, with a2 = count / 2 and a3 = ceil(2^31 / count)
 // (stands in for esp-nn's blti / add|sub / quos; see the header).
 void emit_lane_division(model::FunctionBuilder& b, int vec, int lane) {
@@ -54,13 +51,7 @@ void emit_avg_chunk(model::FunctionBuilder& b, int chunk, int rows, int taps) {
   load(b, 8, kXFirst);
   b.emit(Opcode::kAddN, {a(14), a(14), a(11)});  // dead in esp-nn too (compiler leftover)
   b.emit(Opcode::kBge, {a(8), a(9), model::target(row_next)});  // no column inside: never taken
-  load(b, 3, kXFirst);
-  load(b, 2, kChannelOffset);
-  b.emit(Opcode::kAddN, {a(3), a(3), a(10)});
-  b.emit(Opcode::kMull, {a(3), a(3), a(5)});
-  b.emit(Opcode::kAddN, {a(2), a(2), a(3)});
-  load(b, 3, kXCount);
-  b.emit(Opcode::kAddN, {a(2), a(12), a(2)});
+  emit_tap_row_start(b);
   b.zero_overhead_loop(Opcode::kLoopgtz, a(3), taps, [&] {
     if (chunk == 8) {
       b.emit(Opcode::kEeVldL64Xp, {q(0), a(2), a(5)});

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "kernels/codegen/emit.h"
+#include "kernels/codegen/espnn_c_requant.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -173,15 +174,6 @@ void emit_dot_call(model::FunctionBuilder& b, int chunks) {
 
 // ---- C code ----------------------------------------------------------------------------------
 
-// gcc's 64-bit add carry into `hi` when the low sum `lo` wrapped below `addend`, branch-free
-// (gcc: bgeu over an addi). Clobbers a8 and a10.
-void add_carry(model::FunctionBuilder& b, int lo, int hi, int addend) {
-  b.emit(Opcode::kMinu, {a(8), a(lo), a(addend)});
-  b.emit(Opcode::kXor, {a(8), a(8), a(addend)});
-  b.emit(Opcode::kAddi, {a(10), a(hi), imm(1)});
-  b.emit(Opcode::kMovnez, {a(hi), a(10), a(8)});
-}
-
 // conv_out (a10) = esp_nn_multiply_by_quantized_mult(a10, mult, shift) + out_offset, clamped;
 // a5 = the channel's {bias, multiplier, shift} entry. Temporaries a8..a15.
 void emit_requant(model::FunctionBuilder& b) {
@@ -190,54 +182,9 @@ void emit_requant(model::FunctionBuilder& b) {
   b.emit(Opcode::kMovi, {a(11), imm(0)});
   b.emit(Opcode::kMax, {a(11), a(9), a(11)});   // left_shift
   b.emit(Opcode::kSub, {a(12), a(11), a(9)});   // right_shift
-  b.emit(Opcode::kSsl, {a(11)});
-  b.emit(Opcode::kSll, {a(10), a(10)});          // x * (1 << left_shift), wrapping
-  // overflow = x == mult == INT32_MIN; a14 == 0 exactly then
-  load(b, 13, kSlotIntMin);
-  b.emit(Opcode::kXor, {a(14), a(10), a(13)});
-  b.emit(Opcode::kXor, {a(15), a(8), a(13)});
-  b.emit(Opcode::kOr, {a(14), a(14), a(15)});
-  // nudge 2^30, or 1 - 2^30 when the signs differ (a9: its high word, 0 or -1)
-  b.emit(Opcode::kXor, {a(9), a(10), a(8)});
-  b.emit(Opcode::kSrai, {a(9), a(9), imm(31)});
-  load(b, 11, kSlotNudgePos);
-  load(b, 13, kSlotNudgeNeg);
-  b.emit(Opcode::kMovnez, {a(11), a(13), a(9)});
-  b.emit(Opcode::kMull, {a(13), a(10), a(8)});   // product, low word
-  b.emit(Opcode::kMulsh, {a(15), a(10), a(8)});  // and high word
-  b.emit(Opcode::kAdd, {a(13), a(13), a(11)});
-  b.emit(Opcode::kAdd, {a(15), a(15), a(9)});
-  add_carry(b, 13, 15, 11);
-  // esp_nn_pick_sat_high32_of64: + (2^31 - 1) when negative, then the bits 31..62
-  b.emit(Opcode::kSrai, {a(9), a(15), imm(31)});
-  b.emit(Opcode::kSrli, {a(11), a(9), imm(1)});
-  b.emit(Opcode::kAdd, {a(13), a(13), a(11)});
-  add_carry(b, 13, 15, 11);
-  b.emit(Opcode::kSsai, {imm(31)});
-  b.emit(Opcode::kSrc, {a(10), a(15), a(13)});
-  load(b, 8, kSlotIntMax);
-  b.emit(Opcode::kMoveqz, {a(10), a(8), a(14)});
-  // esp_nn_div_by_power_of_two(a10, right_shift a12)
-  b.emit(Opcode::kSsl, {a(12)});
-  b.emit(Opcode::kMovi, {a(9), imm(1)});
-  b.emit(Opcode::kSll, {a(9), a(9)});
-  b.emit(Opcode::kAddi, {a(9), a(9), imm(-1)});  // mask
-  b.emit(Opcode::kAnd, {a(11), a(10), a(9)});    // remainder
-  b.emit(Opcode::kSsr, {a(12)});
-  b.emit(Opcode::kSra, {a(10), a(10)});
-  b.emit(Opcode::kSrai, {a(9), a(9), imm(1)});
-  b.emit(Opcode::kExtui, {a(13), a(10), imm(31), imm(1)});
-  b.emit(Opcode::kAdd, {a(9), a(9), a(13)});  // threshold
-  // if (remainder > threshold) result += 1, as a sign bit (both lie in 0..2^31 - 1)
-  b.emit(Opcode::kSub, {a(9), a(9), a(11)});
-  b.emit(Opcode::kExtui, {a(9), a(9), imm(31), imm(1)});
-  b.emit(Opcode::kAdd, {a(10), a(10), a(9)});
-  load(b, 8, kSlotOutOffset);
-  b.emit(Opcode::kAdd, {a(10), a(10), a(8)});
-  load(b, 8, kSlotActMin);
-  b.emit(Opcode::kMax, {a(10), a(10), a(8)});
-  load(b, 8, kSlotActMax);
-  b.emit(Opcode::kMin, {a(10), a(10), a(8)});
+  codegen::emit_espnn_c_requant(b, {.int_min = kSlotIntMin, .nudge_pos = kSlotNudgePos, .nudge_neg = kSlotNudgeNeg,
+                                    .int_max = kSlotIntMax, .out_offset = kSlotOutOffset, .act_min = kSlotActMin,
+                                    .act_max = kSlotActMax});
 }
 
 // Per batch, before the pixels: filter_sum[oc] = Σ filter * input_offset, the aligned filter

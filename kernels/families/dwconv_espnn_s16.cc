@@ -66,6 +66,17 @@ constexpr int kSlotFilter8 = 0, kSlotBias = 1, kSlotMult = 2, kSlotShift = 3, kS
               kSlotBiasP = 13, kSlotMultP = 14, kSlotShiftP = 15, kSlotGin = 16, kSlotGf = 17, kSlotOut = 18,
               kSlotBatch = 19;
 
+// One int8 at a5 to int16 at a6 (with_offset: + a7), both pointers advanced; the scalar step of
+// the widening tail and of the padded copy (the C loops compile alike). Clobbers a8.
+void emit_widen_element(model::FunctionBuilder& b, bool with_offset) {
+  b.emit(Opcode::kL8ui, {a(8), a(5), imm(0)});
+  b.emit(Opcode::kSext, {a(8), a(8), imm(7)});
+  if (with_offset) b.emit(Opcode::kAdd, {a(8), a(8), a(7)});
+  b.emit(Opcode::kS16i, {a(8), a(6), imm(0)});
+  b.emit(Opcode::kAddi, {a(5), a(5), imm(1)});
+  b.emit(Opcode::kAddi, {a(6), a(6), imm(2)});
+}
+
 // esp_nn_s8_to_s16 (with_offset: + the input offset): 16 bytes per step, scalar tail; all scalar
 // when the source may be unaligned (a later batch of an image that is not a 16-byte multiple).
 // a5 = src, a6 = dst; clobbers a7-a9, q0-q3.
@@ -92,14 +103,7 @@ void emit_widen(model::FunctionBuilder& b, std::int64_t count, bool with_offset,
       b.emit(Opcode::kEeVst128Ip, {q(1), a(6), imm(16)});
     });
   if (count - 16 * vector_steps > 0)
-    codegen::inner_loop(b, 9, count - 16 * vector_steps, [&] {
-      b.emit(Opcode::kL8ui, {a(8), a(5), imm(0)});
-      b.emit(Opcode::kSext, {a(8), a(8), imm(7)});
-      if (with_offset) b.emit(Opcode::kAdd, {a(8), a(8), a(7)});
-      b.emit(Opcode::kS16i, {a(8), a(6), imm(0)});
-      b.emit(Opcode::kAddi, {a(5), a(5), imm(1)});
-      b.emit(Opcode::kAddi, {a(6), a(6), imm(2)});
-    });
+    codegen::inner_loop(b, 9, count - 16 * vector_steps, [&] { emit_widen_element(b, with_offset); });
 }
 
 // The C wrapper's channel padding (ch_mult 1, ch % 8 != 0): memset of the int16 copy, then one
@@ -111,14 +115,7 @@ void emit_padded_copy(model::FunctionBuilder& b, std::int64_t rows, int channels
   codegen::inner_loop(b, 9, bytes / 16, [&] { b.emit(Opcode::kEeVst128Ip, {q(2), a(8), imm(16)}); });
   codegen::load_const(b, 7, offset);
   codegen::reg_loop(b, 10, rows, [&] {
-    codegen::inner_loop(b, 9, channels, [&] {
-      b.emit(Opcode::kL8ui, {a(8), a(5), imm(0)});
-      b.emit(Opcode::kSext, {a(8), a(8), imm(7)});
-      if (with_offset) b.emit(Opcode::kAdd, {a(8), a(8), a(7)});
-      b.emit(Opcode::kS16i, {a(8), a(6), imm(0)});
-      b.emit(Opcode::kAddi, {a(5), a(5), imm(1)});
-      b.emit(Opcode::kAddi, {a(6), a(6), imm(2)});
-    });
+    codegen::inner_loop(b, 9, channels, [&] { emit_widen_element(b, with_offset); });
     b.emit(Opcode::kAddi, {a(6), a(6), imm(2 * (padded - channels))});
   });
 }

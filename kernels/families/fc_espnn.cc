@@ -10,6 +10,7 @@
 
 #include "kernels/baselines/espnn/dispatch.h"
 #include "kernels/codegen/emit.h"
+#include "kernels/codegen/espnn_c_requant.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -155,63 +156,9 @@ void emit_c_requant(model::FunctionBuilder& b, bool per_channel) {
     codegen::load_slot(b, 11, kSlotLeft);
     codegen::load_slot(b, 12, kSlotRight);
   }
-  b.emit(Opcode::kSsl, {a(11)});
-  b.emit(Opcode::kSll, {a(10), a(10)});
-  // overflow = x == mult == INT32_MIN: a14 == 0
-  codegen::load_slot(b, 13, kSlotIntMin);
-  b.emit(Opcode::kXor, {a(14), a(10), a(13)});
-  b.emit(Opcode::kXor, {a(15), a(8), a(13)});
-  b.emit(Opcode::kOr, {a(14), a(14), a(15)});
-  // nudge: 2^30, or 1 - 2^30 when the signs differ; a9 = its high word
-  b.emit(Opcode::kXor, {a(9), a(10), a(8)});
-  b.emit(Opcode::kSrai, {a(9), a(9), imm(31)});
-  codegen::load_slot(b, 11, kSlotNudgePos);
-  codegen::load_slot(b, 13, kSlotNudgeNeg);
-  b.emit(Opcode::kMovnez, {a(11), a(13), a(9)});
-  b.emit(Opcode::kMull, {a(13), a(10), a(8)});   // low word
-  b.emit(Opcode::kMulsh, {a(15), a(10), a(8)});  // high word
-  // 64-bit add: gcc's add/add plus the carry. gcc branches over the carry increment (bgeu); the
-  // fast timing mode assumes forward branches not taken, so the carry is taken branch-free:
-  // carry iff minu(sum, addend) != addend (4 insns; a8 is free here).
-  const auto add64_carry = [&](int lo, int hi, int addend_lo) {
-    b.emit(Opcode::kMinu, {a(8), a(lo), a(addend_lo)});
-    b.emit(Opcode::kXor, {a(8), a(8), a(addend_lo)});
-    b.emit(Opcode::kAddi, {a(10), a(hi), imm(1)});
-    b.emit(Opcode::kMovnez, {a(hi), a(10), a(8)});
-  };
-  b.emit(Opcode::kAdd, {a(13), a(13), a(11)});
-  b.emit(Opcode::kAdd, {a(15), a(15), a(9)});
-  add64_carry(13, 15, 11);
-  // pick_sat_high32: + (2^31 - 1) when negative, then >> 31
-  b.emit(Opcode::kSrai, {a(9), a(15), imm(31)});
-  b.emit(Opcode::kSrli, {a(11), a(9), imm(1)});
-  b.emit(Opcode::kAdd, {a(13), a(13), a(11)});
-  add64_carry(13, 15, 11);
-  b.emit(Opcode::kSsai, {imm(31)});
-  b.emit(Opcode::kSrc, {a(10), a(15), a(13)});
-  codegen::load_slot(b, 8, kSlotIntMax);
-  b.emit(Opcode::kMoveqz, {a(10), a(8), a(14)});
-  // esp_nn_div_by_power_of_two(a10, right a12)
-  b.emit(Opcode::kSsl, {a(12)});
-  b.emit(Opcode::kMovi, {a(9), imm(1)});
-  b.emit(Opcode::kSll, {a(9), a(9)});
-  b.emit(Opcode::kAddi, {a(9), a(9), imm(-1)});  // mask
-  b.emit(Opcode::kAnd, {a(11), a(10), a(9)});    // remainder
-  b.emit(Opcode::kSsr, {a(12)});
-  b.emit(Opcode::kSra, {a(10), a(10)});
-  b.emit(Opcode::kSrai, {a(9), a(9), imm(1)});
-  b.emit(Opcode::kExtui, {a(13), a(10), imm(31), imm(1)});
-  b.emit(Opcode::kAdd, {a(9), a(9), a(13)});  // threshold
-  // + (remainder > threshold), branch-free (both lie in 0..2^31 - 1)
-  b.emit(Opcode::kSub, {a(9), a(9), a(11)});
-  b.emit(Opcode::kExtui, {a(9), a(9), imm(31), imm(1)});
-  b.emit(Opcode::kAdd, {a(10), a(10), a(9)});
-  codegen::load_slot(b, 8, kSlotOutOffset);
-  b.emit(Opcode::kAdd, {a(10), a(10), a(8)});
-  codegen::load_slot(b, 8, kSlotActMin);
-  b.emit(Opcode::kMax, {a(10), a(10), a(8)});
-  codegen::load_slot(b, 8, kSlotActMax);
-  b.emit(Opcode::kMin, {a(10), a(10), a(8)});
+  codegen::emit_espnn_c_requant(b, {.int_min = kSlotIntMin, .nudge_pos = kSlotNudgePos, .nudge_neg = kSlotNudgeNeg,
+                                    .int_max = kSlotIntMax, .out_offset = kSlotOutOffset, .act_min = kSlotActMin,
+                                    .act_max = kSlotActMax});
 }
 
 // esp_nn_fully_connected_s8_esp32s3's dot path for one batch: a2 = input (16-byte aligned),

@@ -64,10 +64,20 @@ std::optional<Rejection> check_pool(const Layer& layer, const Variant& variant, 
   return std::nullopt;
 }
 
-namespace {
-
 void load(model::FunctionBuilder& b, int reg, int offset) { b.emit(Opcode::kL32i, {a(reg), a(1), imm(offset)}); }
 void store(model::FunctionBuilder& b, int reg, int offset) { b.emit(Opcode::kS32i, {a(reg), a(1), imm(offset)}); }
+
+void emit_tap_row_start(model::FunctionBuilder& b) {
+  load(b, 3, kXFirst);
+  load(b, 2, kChannelOffset);
+  b.emit(Opcode::kAddN, {a(3), a(3), a(10)});
+  b.emit(Opcode::kMull, {a(3), a(3), a(5)});
+  b.emit(Opcode::kAddN, {a(2), a(2), a(3)});
+  load(b, 3, kXCount);
+  b.emit(Opcode::kAddN, {a(2), a(12), a(2)});
+}
+
+namespace {
 
 // A counted loop closed by `bnez` on (counter + 1 - limit), both in stack slots, as esp-nn's
 // out_y / out_x loops (the counter runs on across runs; the run's limit is its own slot).
@@ -310,13 +320,7 @@ void emit_max_chunk(model::FunctionBuilder& b, int chunk, int rows, int taps) {
   b.emit(Opcode::kAddN, {a(14), a(14), a(11)});  // dead in esp-nn too (compiler leftover)
   b.emit(Opcode::kAddiN, {a(13), a(13), imm(1)});
   b.emit(Opcode::kBge, {a(6), a(7), model::target(row_next)});  // no column inside: never taken
-  load(b, 3, kXFirst);
-  load(b, 2, kChannelOffset);
-  b.emit(Opcode::kAddN, {a(3), a(3), a(10)});
-  b.emit(Opcode::kMull, {a(3), a(3), a(5)});
-  b.emit(Opcode::kAddN, {a(2), a(2), a(3)});
-  load(b, 3, kXCount);
-  b.emit(Opcode::kAddN, {a(2), a(12), a(2)});
+  emit_tap_row_start(b);
   b.zero_overhead_loop(Opcode::kLoopgtz, a(3), taps, [&] {
     if (chunk == 8) {
       b.emit(Opcode::kEeVldL64Ip, {q(0), a(2), imm(0)});

@@ -89,6 +89,13 @@ std::vector<Run> clipped_runs(int out, int stride, int pad, int kernel, int in);
 
 // Rules types, quantization, espnn_channels, empty_window ("max" or "average" in the texts).
 std::optional<Rejection> check_pool(const Layer& layer, const Variant& variant, bool average);
+
+// Frame words at a1 + offset (l32i / s32i), shared by both pools' code.
+void load(model::FunctionBuilder& b, int reg, int offset);
+void store(model::FunctionBuilder& b, int reg, int offset);
+// Shared by both pools' channel chunks (esp-nn's loops are alike there): a2 = the row's first
+// in-image tap (input a12 + (x_first + row a10) * channels a5 + channel offset), a3 = its tap count.
+void emit_tap_row_start(model::FunctionBuilder& b);
 // esp-nn's channel chunk for the layer: 8, 4, or 0 (esp-nn writes nothing).
 int espnn_chunk(int channels);
 

@@ -1,9 +1,10 @@
 // mul_espnn: legality and code generation (see the header for the esp-nn structure modelled).
 #include "kernels/families/mul_espnn.h"
 
-#include <fmt/format.h>
+#include <algorithm>
 
 #include "kernels/families/elementwise_support.h"
+#include "kernels/families/mul_support.h"
 #include "kernels/reference/mul.h"
 #include "model/support/error.h"
 
@@ -34,9 +35,6 @@ constexpr int kMult = 13, kLeft = 14, kIndex = 11, kParams = 15;
 
 void load(codegen::FunctionBuilder& b, int reg, int slot) { codegen::load_slot(b, reg, slot); }
 void store(codegen::FunctionBuilder& b, int reg, int slot) { codegen::store_slot(b, reg, slot); }
-void slot_address(codegen::FunctionBuilder& b, int reg, int slot) {
-  b.emit(Opcode::kAddi, {a(reg), a(1), imm(codegen::slot_offset(slot))});
-}
 
 // One lane: dst = rounded high product of `value` (overwritten) with the multiplier.
 void lane(codegen::FunctionBuilder& b, int dst, int hi, int value) {
@@ -185,50 +183,24 @@ void emit_leftover_element(codegen::FunctionBuilder& b, int right) {
 std::optional<Rejection> mul_espnn_legal(const Layer& layer, const Variant& /*variant*/) {
   PIETUNE_CHECK(layer.op == OpKind::kMul) << to_string(layer.op);
   if (auto r = check_elementwise(layer)) return r;
-  const ElementwiseOperands ops = elementwise_operands(layer);
-  for (int i = 0; i < 2; ++i)
-    if (ops.single[i])
-      return Rejection{"broadcast", fmt::format("input {} has one element against {}: esp-nn's element-wise multiply "
-                                                "walks two operands of one size (esp-tflite-micro broadcasts with the "
-                                                "reference op)",
-                                                i, ops.count)};
-  reference::MulParams p;
-  try {
-    p = reference::mul_params(layer);
-  } catch (const InputError& e) {
-    return Rejection{"quantization", e.what()};
-  }
-  const int shift = p.output_multiplier.shift;
-  if (shift < -31 || shift > 31)
-    return Rejection{"shift_range", fmt::format("output multiplier shift {} outside -31..31", shift)};
-  return std::nullopt;
+  if (auto r = espnn_broadcast_rejection(elementwise_operands(layer), "multiply")) return r;
+  return check_mul_quantization(layer);
 }
 
 GeneratedKernel mul_espnn_generate(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(!mul_espnn_legal(layer, variant)) << variant.name();
   const reference::MulParams p = reference::mul_params(layer);
   const ElementwiseOperands ops = elementwise_operands(layer);
-  PIETUNE_CHECK(ops.count <= INT32_MAX / 2) << ops.count;
-  const auto count = static_cast<std::int32_t>(ops.count);
+  const std::int32_t count = espnn_element_count(ops);
   const int left = std::max(p.output_multiplier.shift, 0), right = std::max(-p.output_multiplier.shift, 0);
 
-  GeneratedKernel k;
-  k.symbol = variant.symbol();
-  k.input_align_bytes = 16;
-  k.output_align_bytes = 8;
-  k.constants.push_back(words_buffer("params", {p.input1_offset, p.input2_offset, p.output_offset, activation_min(layer),
+  GeneratedKernel k = espnn_elementwise_kernel(layer, variant, ops,
+                                               {p.input1_offset, p.input2_offset, p.output_offset, activation_min(layer),
                                                 activation_max(layer), right, p.output_multiplier.multiplier, left,
-                                                kNudge}));
-  if (ops.any_constant()) k.constants.push_back(constant_operand_buffer(layer, ops));
+                                                kNudge});
 
   codegen::FunctionBuilder b(k.symbol);
-  codegen::emit_prologue(b);
-  b.emit(Opcode::kL32i, {a(kParams), a(4), imm(0)});
-  for (int slot = 0; slot < kParamSlots; ++slot) {
-    b.emit(Opcode::kL32i, {a(6), a(kParams), imm(4 * slot)});
-    store(b, 6, slot);
-  }
-  emit_operand_pointers(b, ops, 1);
+  emit_espnn_elementwise_entry(b, ops, kParams, kParamSlots, 6);
   store(b, 2, kIn1Base);
   store(b, 5, kIn2Base);
   store(b, 3, kOutBase);
@@ -247,10 +219,7 @@ GeneratedKernel mul_espnn_generate(const Layer& layer, const Variant& variant) {
   const std::int32_t rest = count - blocks * kBlock;
   b.emit(Opcode::kBlti, {a(3), imm(kBlock), model::target(leftover)});
   if (blocks > 0) {
-    // esp-nn's runtime alignment check (never taken here: the inputs are 16-byte aligned).
-    b.emit(Opcode::kOr, {a(6), a(12), a(10)});
-    b.emit(Opcode::kExtui, {a(6), a(6), imm(0), imm(4)});
-    b.emit(Opcode::kBnez, {a(6), model::target(leftover)});
+    emit_espnn_alignment_check(b, 6, 12, 10, leftover);
     b.emit(Opcode::kEeZeroQ, {q(1)});
     slot_address(b, 4, kOffset1);
     slot_address(b, 8, kOffset2);

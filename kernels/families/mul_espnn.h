@@ -38,20 +38,16 @@
 
 #include <optional>
 
-#include "kernels/families/add_espnn.h"
+#include "kernels/families/elementwise_espnn_support.h"
 
 namespace pietune::kernels::families {
 
 inline constexpr ParamSpec kMulEspnnParams[] = {
     {.name = "elements", .role = ParamRole::kTile, .suffix = "e", .domain = kEight,
      .meaning = "elements per vector iteration (two 64-bit loads into one q register, products in s32 lanes)"},
-    {.name = "unroll", .role = ParamRole::kUnroll, .suffix = "", .domain = kOne,
-     .meaning = "one 8-element block per loop trip, as esp-nn"},
-    {.name = "inputpath", .role = ParamRole::kInputPath, .suffix = "", .domain = kEspnnElementwisePath,
-     .meaning = "aligned: 64-bit vector loads of 16-byte aligned inputs, scalar loads for the leftover"},
-    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kLaneRequant,
-     .meaning = "rqlanes: scalar MULSH/MULL per 32-bit lane (moved out of and back into q registers), rounding "
-                "shift, offset and clamp in vectors"},
+    kEspnnElementwiseUnroll,
+    kEspnnElementwiseInputPath,
+    kEspnnElementwiseEpilogue,
 };
 
 std::optional<Rejection> mul_espnn_legal(const Layer& layer, const Variant& variant);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "kernels/families/elementwise_support.h"
+#include "kernels/families/mul_support.h"
 #include "kernels/reference/mul.h"
 #include "model/support/error.h"
 
@@ -75,15 +76,7 @@ void emit_vector_products(codegen::FunctionBuilder& b) {
 std::optional<Rejection> mul_vec_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kMul) << to_string(layer.op);
   if (auto r = check_elementwise(layer)) return r;
-  reference::MulParams p;
-  try {
-    p = reference::mul_params(layer);
-  } catch (const InputError& e) {
-    return Rejection{"quantization", e.what()};
-  }
-  const int shift = p.output_multiplier.shift;
-  if (shift < -31 || shift > 31)
-    return Rejection{"shift_range", fmt::format("output multiplier shift {} outside -31..31", shift)};
+  if (auto r = check_mul_quantization(layer)) return r;
   if (variant.number("elements") == kBlock) {
     const ElementwiseOperands ops = elementwise_operands(layer);
     for (int i = 0; i < 2; ++i)

@@ -2,6 +2,7 @@
 // (rotation, a0's call increment, WindowStart), window overflow when a call chain outgrows the 64
 // physical registers and underflow on the way back, results right at any depth; the assembler's
 // calls by name and through a literal; and the call cost in detailed timing.
+#include <array>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "emu_bridge/asm/asm_printer.h"
 #include "emu_bridge/emulator.h"
 #include "emu_bridge/timed_run.h"
+#include "model/timing/fast_model.h"
 #include "model/timing/machine.h"
 
 namespace pietune::emu {
@@ -455,6 +457,39 @@ TEST(CallTiming, Call8_TheHostsReturnStaysAJump) {
   const TimedRun t = run_timed(emu, model::default_machine(), "sum", std::vector<std::uint32_t>{0u});
   EXPECT_DOUBLE_EQ(t.cost.call, 0);
   EXPECT_DOUBLE_EQ(t.cost.branch, model::default_machine().jump_penalty + model::default_machine().taken_branch_penalty);
+}
+
+TEST(CallTiming, Call8_FastModeRefusesCodeThatCalls) {
+  const model::Program program = assemble(recursive_sum(8));
+  try {
+    model::FastModel(model::default_machine()).estimate(program.functions[0]);
+    FAIL() << "expected an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("call8"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("detailed mode"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CallTiming, Call12_WindowExceptionsUseTheirHandlersCycles) {
+  Emulator emu(assemble(recursive_sum(12)));
+  const model::Machine& machine = model::default_machine();
+  std::array<std::uint64_t, 6> seen{};
+  RunOptions options;
+  options.trace = [&](const TraceEvent& e) {
+    for (std::size_t k = 0; k < 6; ++k) seen[k] += e.window_exceptions[k];
+  };
+  const std::uint32_t n = 9;
+  emu.call("sum", {n}, options);
+  Emulator timed(assemble(recursive_sum(12)));
+  const TimedRun t = run_timed(timed, machine, "sum", std::vector<std::uint32_t>{n});
+  EXPECT_EQ(t.run.return_value, 45u);
+  EXPECT_GT(seen[2], 0u);  // overflow12: call12 frames
+  EXPECT_EQ(seen[1], 1u);  // overflow8: the host's frame, once
+  double exceptions = 0;
+  for (std::size_t k = 0; k < 6; ++k)
+    exceptions += static_cast<double>(seen[k]) * (machine.window_exception_overhead_cycles + machine.window_handler_cycles[k]);
+  EXPECT_DOUBLE_EQ(t.cost.call, n * (machine.call_penalty + machine.return_penalty) +
+                                    (n + 1) * machine.entry_extra_cycles + exceptions);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ nlohmann::ordered_json cost_json(const model::Cost& c) {
           {"instructions", c.instructions},
           {"breakdown",
            {{"issue", c.issue}, {"data_stall", c.data_stall}, {"resource_stall", c.resource_stall}, {"branch", c.branch},
-            {"loop", c.loop}, {"cache_miss", c.cache_miss}, {"store", c.store}}},
+            {"loop", c.loop}, {"cache_miss", c.cache_miss}, {"store", c.store}, {"call", c.call}}},
           {"macs", c.macs},
           {"macs_per_cycle", c.macs_per_cycle()},
           {"cache_misses", c.cache_misses}};

@@ -127,6 +127,7 @@ std::string format_breakdown(const model::Cost& c) {
   line("loop", c.loop);
   line("cache miss", c.cache_miss);
   line("store", c.store);
+  if (c.call != 0) line("call", c.call);  // only code that calls (generated kernels never do)
   out += fmt::format("MACs          {:>12}\nMAC/cycle     {:>12.2f}  ({:.1f}% of the 16 MAC/cycle peak)\n", c.macs,
                      c.macs_per_cycle(), 100.0 * c.peak_utilisation());
   if (c.cache_misses) out += fmt::format("cache misses  {:>12}\n", c.cache_misses);
