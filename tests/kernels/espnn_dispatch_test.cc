@@ -205,5 +205,22 @@ TEST(EspnnDispatch, EveryRuleStatesItsConditionAndSource) {
   EXPECT_EQ(kernels.size(), 19u);
 }
 
+// Each baseline names esp-nn kernels the dispatch table can answer, of its own op, and no kernel
+// has two baselines: a layer's baseline is the one family modelling its path.
+TEST(EspnnDispatch, BaselinesModelKernelsOfTheTableOnceEach) {
+  std::set<std::string> claimed;
+  for (const FamilySpec& f : all_families()) {
+    EXPECT_EQ(f.baseline, !f.espnn_kernels.empty()) << f.name;
+    for (std::string_view kernel : f.espnn_kernels) {
+      bool in_table = false;
+      for (const espnn::DispatchRule& rule : espnn::dispatch_rules())
+        in_table = in_table || (rule.kernel == kernel && rule.op == f.op);
+      EXPECT_TRUE(in_table) << f.name << ": " << kernel << " is no dispatch row of its op";
+      EXPECT_TRUE(claimed.insert(std::string(kernel)).second) << kernel << " has two baseline families";
+    }
+  }
+  EXPECT_GE(claimed.size(), 14u);
+}
+
 }  // namespace
 }  // namespace pietune::kernels::espnn
