@@ -18,6 +18,9 @@ TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::strin
   model::Pipeline pipeline(machine, descs);
   if (timing.listener) pipeline.set_listener(timing.listener);
   const model::Program& program = emulator.program();
+  if (!timing.cold_code)
+    for (const model::Function& f : program.functions)
+      if (!f.iram) pipeline.warm_code(emulator.function_address(f.name), f.size_bytes());
   RunOptions options;
   options.max_instructions = timing.max_instructions;
   options.trace = [&](const TraceEvent& t) {
@@ -33,6 +36,7 @@ TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::strin
     e.taken = t.branch_taken;
     e.loop_back = t.loop_back;
     e.call_flow = t.call_flow;
+    e.code_in_flash = !program.functions[t.function].iram;
     e.window_exceptions = t.window_exceptions;
     pipeline.issue(e);
   };

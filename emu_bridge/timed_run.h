@@ -15,6 +15,9 @@ struct TimingOptions {
   std::uint64_t max_instructions = RunOptions{}.max_instructions;
   std::function<void(const model::IssueRecord&)> listener;  // sees every issue record (timelines)
   bool flush_cache_after = false;  // charge the write-back of dirty lines at the end
+  // Code in flash (functions not in .iram1*) starts outside the instruction cache; by default it
+  // is resident (the code ran before, as in an inference loop that fits the I-cache).
+  bool cold_code = false;
 };
 
 struct TimedRun {

@@ -198,6 +198,7 @@ class Parser {
       Function function;
       function.name = std::string(name);
       function.align_bytes = pending_align_ ? pending_align_->first : kDefaultAlignBytes;
+      function.iram = code_in_iram_;
       pending_align_.reset();
       program_.functions.push_back(std::move(function));
       states_.emplace_back();
@@ -362,7 +363,7 @@ class Parser {
     const std::string name = lower(word);
     if (name == ".literal_position" || name == ".file") return;
     if (name == ".text") {
-      enter_code();
+      enter_code(false);
       return;
     }
     if (name == ".data" || name == ".bss") {
@@ -374,7 +375,7 @@ class Parser {
       if (args.empty() || args[0].text.empty()) fail_at(at, "'.section' needs a section name");
       const std::string_view section = args[0].text;
       if (section.starts_with(".text") || section.starts_with(".iram1")) {
-        enter_code();
+        enter_code(section.starts_with(".iram1"));
         return;
       }
       if (!placement_of(section))
@@ -448,8 +449,9 @@ class Parser {
 
   // ---- data sections ----
 
-  void enter_code() {
+  void enter_code(bool iram) {
     data_section_.reset();
+    code_in_iram_ = iram;
   }
 
   std::size_t section_index(std::string_view name) {
@@ -616,6 +618,7 @@ class Parser {
   std::set<std::string> declared_functions_;  // named by .global/.globl or .type
   std::optional<std::pair<std::uint32_t, SourcePos>> pending_align_;
   std::optional<std::size_t> data_section_;  // the data section being written; nullopt: code
+  bool code_in_iram_ = false;                 // the code section is .iram1* (GNU as starts in .text)
   std::vector<SymbolUse> symbol_uses_;
   std::uint32_t auto_literals_ = 0;
 };

@@ -75,7 +75,9 @@ void print_insn(std::string& out, const model::Function& function, const model::
 
 void print_function(std::string& out, const model::Function& function) {
   check_function(function);
-  out += fmt::format("{}.text\n", kIndent);
+  // ESP-IDF's linker script puts .iram1* in IRAM; "ax": allocated, executable, as IRAM_ATTR does.
+  out += function.iram ? fmt::format("{}.section .iram1.{},\"ax\"\n", kIndent, function.name)
+                       : fmt::format("{}.text\n", kIndent);
   out += fmt::format("{}.align {}\n", kIndent, function.align_bytes);
   if (function.global) out += fmt::format("{}.global {}\n", kIndent, function.name);
   out += fmt::format("{}.type {}, @function\n", kIndent, function.name);

@@ -30,6 +30,8 @@ struct ExecEvent {
   // A call, or a return to a caller inside the program: its bubble is a call cost (the host's
   // call of the entered function and that function's final return are not).
   bool call_flow = false;
+  // The instruction is in flash (its function is not in IRAM): fetched through the I-cache.
+  bool code_in_flash = false;
   // Window exceptions raised before this instruction ran: overflow4/8/12, underflow4/8/12.
   std::array<std::uint8_t, 6> window_exceptions{};
 };

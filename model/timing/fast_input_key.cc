@@ -12,13 +12,15 @@ void add_buffer(Fnv1a64& hash, const std::optional<BufferPlacement>& buffer) {
     return;
   }
   hash.add(static_cast<std::uint64_t>(buffer->region)).add(static_cast<std::uint64_t>(buffer->size_bytes));
+  hash.add(buffer->warm ? 1u : 0u);
 }
 
 }  // namespace
 
 std::uint64_t fast_input_key(const Function& function, const FastOptions& options) {
   Fnv1a64 hash;
-  hash.add_field("pietune-fast-input-v1").add_field(function.name).add(static_cast<std::uint64_t>(function.align_bytes));
+  hash.add_field("pietune-fast-input-v2").add_field(function.name).add(static_cast<std::uint64_t>(function.align_bytes));
+  hash.add(function.iram ? 1u : 0u);
   hash.add(static_cast<std::uint64_t>(function.insns.size()));
   for (const Insn& insn : function.insns) {
     // The mnemonic, not the opcode's enum value: a row added to the ISA table renumbers opcodes.
@@ -36,7 +38,7 @@ std::uint64_t fast_input_key(const Function& function, const FastOptions& option
     hash.add(static_cast<std::uint64_t>(table.size()));
     for (const std::optional<BufferPlacement>& word : table) add_buffer(hash, word);
   }
-  hash.add(options.warm_data ? 1u : 0u);
+  hash.add(options.cold_code ? 1u : 0u);
   return hash.value();
 }
 

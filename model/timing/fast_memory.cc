@@ -71,22 +71,26 @@ void add_retouch_misses(const Machine& m, const BufferSet& buffers, const Extent
 }
 
 void add_memory_term(const Machine& m, const BufferSet& buffers, const Traffic& traffic, const Extents& footprint,
-                     bool warm_data, Cost& cost) {
+                     Cost& cost) {
   const double line = m.dcache_line_bytes;
   std::vector<double> distinct(buffers.placement.size(), 0.0);
-  double total = 0;
+  double total = 0, warm_total = 0;
   for (std::size_t b = 0; b < buffers.placement.size(); ++b) {
     if (!buffers.cached(b)) continue;
     const double moved = traffic.loaded[b] + traffic.stored[b];
     distinct[b] = iteration_bytes(footprint[b], moved, buffers.placement[b]->size_bytes);
     total += distinct[b];
+    if (buffers.placement[b]->warm) warm_total += distinct[b];
   }
+  // Share of each warm buffer's footprint in the cache at entry: the previous call touched the
+  // warm buffers only, and the cache keeps as much of them as it holds.
+  const double warm_resident = warm_total > m.dcache_size_bytes ? m.dcache_size_bytes / warm_total : 1.0;
   // Share of each buffer's footprint still in the cache at the end (dirty lines there are not
   // written back): the cache holds the most recent bytes, spread over the buffers by footprint.
   const double resident = total > m.dcache_size_bytes ? m.dcache_size_bytes / total : 1.0;
-  const double cold_share = warm_data ? 1 - resident : 1.0;
   for (std::size_t b = 0; b < buffers.placement.size(); ++b) {
     if (!buffers.cached(b)) continue;
+    const double cold_share = buffers.placement[b]->warm ? 1 - warm_resident : 1.0;
     const bool psram = buffers.placement[b]->region == MemRegion::kPsram;
     const double fill = psram ? m.psram_line_fill_cycles() : m.flash_line_fill_cycles();
     const double moved = traffic.loaded[b] + traffic.stored[b];

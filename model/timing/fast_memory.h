@@ -2,7 +2,8 @@
 //
 // While fast mode walks the loop nest it records, per buffer, the bytes loaded and stored and the
 // range of displacements each loop iteration touches. The cache term then charges
-//   - compulsory misses: one line fill per line of each buffer's footprint;
+//   - compulsory misses: one line fill per line of each buffer's footprint (of a warm buffer, only
+//     what the cache could not keep);
 //   - re-touch misses, loop by loop: the part of a buffer's footprint that an iteration shares
 //     with the previous one (all of it for weights re-read per pixel, k - s rows of a sliding
 //     input window) misses again when the data all buffers touch in one iteration of that loop
@@ -59,10 +60,10 @@ struct Traffic {
 void add_retouch_misses(const Machine& m, const BufferSet& buffers, const Extents& first, const Extents& second,
                         const Traffic& steady, std::int64_t trips, Traffic& traffic);
 
-// Adds the cache term (fills and write-backs) for the whole run to `cost`. warm_data: the lines of
-// the footprint the cache can hold are resident at entry (FastOptions::warm_data), so only the rest
-// pays its compulsory fill.
+// Adds the cache term (fills and write-backs) for the whole run to `cost`. A warm buffer
+// (BufferPlacement::warm) has the lines of its footprint the cache can hold resident at entry, so
+// only the rest pays its compulsory fill; a cold one fills every line once.
 void add_memory_term(const Machine& m, const BufferSet& buffers, const Traffic& traffic, const Extents& footprint,
-                     bool warm_data, Cost& cost);
+                     Cost& cost);
 
 }  // namespace pietune::model

@@ -447,7 +447,12 @@ Cost FastModel::estimate(const Function& function, const FastOptions& options) c
   Simulator sim(machine_, function, pipe, buffers, parser.loops, ws);
   sim.run(nest);
   Cost cost = pipe.cost();
-  add_memory_term(machine_, buffers, sim.traffic(), sim.footprint(), options.warm_data, cost);
+  add_memory_term(machine_, buffers, sim.traffic(), sim.footprint(), cost);
+  if (options.cold_code && !function.iram) {
+    const double lines = std::ceil(static_cast<double>(function.size_bytes()) / machine_.icache_line_bytes);
+    cost.fetch += lines * machine_.code_line_fill_cycles();
+    cost.cycles += lines * machine_.code_line_fill_cycles();
+  }
   return cost;
 }
 

@@ -9,6 +9,7 @@
 // its pointers are followed), and a loop that runs again from an equivalent state (an inner loop
 // in the next iteration of its outer loop: same pipeline state, same values, pointers moved by a
 // common step) replays its earlier run (Pipeline::replay). Forward branches are assumed not taken.
+// Code: in IRAM, fetch is free; in flash and cold (FastOptions::cold_code), one I-cache fill per line.
 // Memory: all accesses are timed as SRAM in the pipeline; buffers placed in PSRAM or flash add a
 // cache term (fast_memory.h) from their access streams, found through pointer provenance
 // (provenance.h): from the argument that points at a buffer, or from the word of an address table
@@ -34,6 +35,10 @@ namespace pietune::model {
 struct BufferPlacement {
   MemRegion region = MemRegion::kSram;
   std::uint32_t size_bytes = 0;
+  // The data cache holds the buffer at entry, as far as it can (the previous call touched it: the
+  // warm single call of published kernel benchmarks, where the reference ran on the same input
+  // and weights first). Cold (false): every line is filled once.
+  bool warm = false;
 };
 
 struct FastOptions {
@@ -45,10 +50,10 @@ struct FastOptions {
   // untracked word). Pointers loaded with `l32i aX, a<2+k>, 4*i` (and kept in frame slots) count
   // their traffic against that buffer. The table itself is args[k].
   std::array<std::vector<std::optional<BufferPlacement>>, 6> indirect;
-  // The data cache holds what the previous call left: the buffers' lines are resident as far as
-  // the cache holds their footprint (the warm single call of published kernel benchmarks, where the
-  // reference ran on the same buffers first). Cold (false): every line is filled once.
-  bool warm_data = false;
+  // The function is in flash (Function::iram false) and none of its code is in the instruction
+  // cache at entry: each line of its code pays one fill from flash (fast mode assumes all of its
+  // code runs, as it walks it all). Warm (false): resident, no fetch cost.
+  bool cold_code = false;
 };
 
 class FastModel {

@@ -38,6 +38,9 @@ constexpr KeySpec kMachineKeys[] = {
     {"dcache_size_bytes", 1024, 1 << 20, true},
     {"dcache_ways", 1, 64, true},
     {"dcache_line_bytes", 4, 1024, true},
+    {"icache_size_bytes", 1024, 1 << 20, true},
+    {"icache_ways", 1, 64, true},
+    {"icache_line_bytes", 4, 1024, true},
     // Memory behind the caches in nanoseconds: its own clock, so the cycles they cost scale with clock_hz.
     {"psram_fill_fixed_ns", 0, 100000, false},
     {"psram_fill_ns_per_byte", 0, 10000, false},
@@ -95,6 +98,14 @@ void read_params(const nlohmann::json& doc, const std::string& where, std::map<s
   }
 }
 
+void check_cache_geometry(const char* cache, int size, int ways, int line, const std::string& where) {
+  if ((line & (line - 1)) != 0)
+    throw InputError(fmt::format("{}: {}_line_bytes {} is not a power of two", where, cache, line));
+  if (size % (ways * line) != 0)
+    throw InputError(fmt::format("{}: {}_size_bytes {} is not a multiple of ways x line ({} x {})", where, cache, size,
+                                 ways, line));
+}
+
 Machine build(const std::string& name, std::map<std::string, MachineParam> params, const std::string& where) {
   Machine m;
   m.name = name;
@@ -125,6 +136,9 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   m.dcache_size_bytes = static_cast<int>(get("dcache_size_bytes"));
   m.dcache_ways = static_cast<int>(get("dcache_ways"));
   m.dcache_line_bytes = static_cast<int>(get("dcache_line_bytes"));
+  m.icache_size_bytes = static_cast<int>(get("icache_size_bytes"));
+  m.icache_ways = static_cast<int>(get("icache_ways"));
+  m.icache_line_bytes = static_cast<int>(get("icache_line_bytes"));
   const double cycles_per_ns = m.clock_hz / 1e9;
   m.psram_fill_fixed_cycles = get("psram_fill_fixed_ns") * cycles_per_ns;
   m.psram_fill_cycles_per_byte = get("psram_fill_ns_per_byte") * cycles_per_ns;
@@ -139,11 +153,8 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   m.window_handler_cycles = {get("window_overflow4_cycles"),  get("window_overflow8_cycles"),
                              get("window_overflow12_cycles"), get("window_underflow4_cycles"),
                              get("window_underflow8_cycles"), get("window_underflow12_cycles")};
-  const int line = m.dcache_line_bytes;
-  if ((line & (line - 1)) != 0) throw InputError(fmt::format("{}: dcache_line_bytes {} is not a power of two", where, line));
-  if (m.dcache_size_bytes % (m.dcache_ways * line) != 0)
-    throw InputError(fmt::format("{}: dcache_size_bytes {} is not a multiple of ways x line ({} x {})", where,
-                                 m.dcache_size_bytes, m.dcache_ways, line));
+  check_cache_geometry("dcache", m.dcache_size_bytes, m.dcache_ways, m.dcache_line_bytes, where);
+  check_cache_geometry("icache", m.icache_size_bytes, m.icache_ways, m.icache_line_bytes, where);
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : canonical) h = (h ^ c) * 1099511628211ull;
   m.hash = h;

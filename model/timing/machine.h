@@ -46,13 +46,17 @@ struct Machine {
   int dcache_size_bytes = 0;
   int dcache_ways = 0;
   int dcache_line_bytes = 0;
+  // The instruction cache in front of code in flash (code in IRAM bypasses it).
+  int icache_size_bytes = 0;
+  int icache_ways = 0;
+  int icache_line_bytes = 0;
   // From the *_ns parameters at clock_hz.
   double psram_fill_fixed_cycles = 0;
   double psram_fill_cycles_per_byte = 0;
   double psram_writeback_cycles_per_byte = 0;
   double flash_fill_fixed_cycles = 0;
   double flash_fill_cycles_per_byte = 0;
-  double tflm_op_overhead_cycles = 0;
+  double tflm_op_overhead_cycles = 0;  // TFLite Micro's work per operator around its kernel
   // Calls (issue 14 item 2): bubbles of CALL*/CALLX* and of returns inside the program, ENTRY's
   // cycles beyond its issue, and the window exceptions: entry + RFWO/RFWU return, and the handler
   // of overflow4/8/12, underflow4/8/12 (ESP-IDF xtensa_vectors.S), in that order.
@@ -60,10 +64,12 @@ struct Machine {
   int return_penalty = 0;
   int entry_extra_cycles = 0;
   double window_exception_overhead_cycles = 0;
-  std::array<double, 6> window_handler_cycles{};  // TFLite Micro's work per operator around its kernel
+  std::array<double, 6> window_handler_cycles{};
 
   double psram_line_fill_cycles() const { return psram_fill_fixed_cycles + psram_fill_cycles_per_byte * dcache_line_bytes; }
   double flash_line_fill_cycles() const { return flash_fill_fixed_cycles + flash_fill_cycles_per_byte * dcache_line_bytes; }
+  // An instruction-cache miss: one I-cache line read from flash.
+  double code_line_fill_cycles() const { return flash_fill_fixed_cycles + flash_fill_cycles_per_byte * icache_line_bytes; }
   std::string hash_hex() const;
 };
 

@@ -20,6 +20,7 @@ const char* to_string(StallCause cause) {
     case StallCause::kCache: return "cache miss";
     case StallCause::kStore: return "store";
     case StallCause::kCall: return "call";
+    case StallCause::kFetch: return "fetch";
   }
   return "?";
 }
@@ -34,6 +35,7 @@ void Cost::add(StallCause cause, double amount) {
     case StallCause::kCache: cache_miss += amount; break;
     case StallCause::kStore: store += amount; break;
     case StallCause::kCall: call += amount; break;
+    case StallCause::kFetch: fetch += amount; break;
   }
 }
 
@@ -48,6 +50,7 @@ Cost cost_between(const Cost& earlier, const Cost& later) {
   d.cache_miss = later.cache_miss - earlier.cache_miss;
   d.store = later.store - earlier.store;
   d.call = later.call - earlier.call;
+  d.fetch = later.fetch - earlier.fetch;
   d.instructions = later.instructions - earlier.instructions;
   d.macs = later.macs - earlier.macs;
   d.cache_misses = later.cache_misses - earlier.cache_misses;
@@ -55,7 +58,24 @@ Cost cost_between(const Cost& earlier, const Cost& later) {
 }
 
 Pipeline::Pipeline(const Machine& machine, const TimedDescTable& descs)
-    : machine_(machine), descs_(descs), cache_(machine.dcache_size_bytes, machine.dcache_ways, machine.dcache_line_bytes) {}
+    : machine_(machine),
+      descs_(descs),
+      cache_(machine.dcache_size_bytes, machine.dcache_ways, machine.dcache_line_bytes),
+      icache_(machine.icache_size_bytes, machine.icache_ways, machine.icache_line_bytes) {}
+
+double Pipeline::fetch_penalty(const ExecEvent& event) {
+  const std::uint32_t line = static_cast<std::uint32_t>(machine_.icache_line_bytes);
+  const std::uint32_t first = event.pc / line, last = (event.pc + event.insn->desc().size_bytes - 1) / line;
+  double penalty = 0;
+  for (std::uint32_t l = first; l <= last; ++l)
+    if (!icache_.access(l * line, false).hit) penalty += machine_.code_line_fill_cycles();
+  return penalty;
+}
+
+void Pipeline::warm_code(std::uint32_t begin, std::uint32_t bytes) {
+  const std::uint32_t line = static_cast<std::uint32_t>(machine_.icache_line_bytes);
+  for (std::uint32_t a = begin / line * line; a < begin + bytes; a += line) icache_.access(a, false);
+}
 
 double Pipeline::memory_penalty(const ExecEvent& event, Cost& cost) {
   double penalty = 0;
@@ -90,6 +110,17 @@ void Pipeline::issue(const ExecEvent& event) {
   IssueRecord record;
   record.cause = pending_cause_;
   record.culprit_index = pending_extra_ > 0 ? pending_culprit_ : -1;
+
+  // Code in flash: the instruction waits for its I-cache line(s) before it can issue. Later
+  // hazards are measured from then (a data wait overlapping the fill costs nothing more).
+  if (event.code_in_flash) {
+    if (const double fill = fetch_penalty(event); fill > 0) {
+      cost_.add(StallCause::kFetch, fill);
+      record.cause = StallCause::kFetch;
+      record.culprit_index = -1;
+      t += fill;
+    }
+  }
 
   // Zero-overhead loop: an iteration never takes less than the minimum body time.
   if (body_starts_next_ && loop_back_pending_) {
@@ -224,6 +255,7 @@ void Pipeline::skip(const Cost& per_iteration, std::int64_t iterations) {
   cost_.cache_miss += per_iteration.cache_miss * n;
   cost_.store += per_iteration.store * n;
   cost_.call += per_iteration.call * n;
+  cost_.fetch += per_iteration.fetch * n;
   cost_.instructions += per_iteration.instructions * static_cast<std::uint64_t>(iterations);
   cost_.macs += per_iteration.macs * static_cast<std::uint64_t>(iterations);
   cost_.cache_misses += per_iteration.cache_misses * static_cast<std::uint64_t>(iterations);

@@ -2,6 +2,8 @@
 // earliest cycle that satisfies
 //   - one instruction per cycle, plus the bubbles the previous one left (taken branch, jump,
 //     store cost, data-cache line fill, zero-overhead loop minimum body time);
+//   - code in flash: the instruction-cache line fills its bytes need (code in IRAM is fetched
+//     4 bytes per cycle, never the bottleneck for one 2-4-byte instruction per cycle);
 //   - data hazards: issue >= producer issue + D with D = max(def - use + 1, 0) (TRM §1.7.1),
 //     for registers and implicit special registers alike;
 //   - resource hazards: no functional unit held by two instructions in the same cycle (§1.7.2).
@@ -62,6 +64,9 @@ class Pipeline {
   // Writes every dirty PSRAM line back (what a harness that flushes the cache after the timed
   // code pays), charged as cache cycles.
   void flush_cache();
+  // Puts the code at [begin, begin + bytes) in the instruction cache (a warm-code scenario: the
+  // function ran before and nothing evicted it).
+  void warm_code(std::uint32_t begin, std::uint32_t bytes);
 
  private:
   struct Producer {
@@ -75,6 +80,7 @@ class Pipeline {
   };
 
   double memory_penalty(const ExecEvent& event, Cost& cost);
+  double fetch_penalty(const ExecEvent& event);
 
  public:
   // Culprit indices are not kept: replays serve fast mode, which has no timeline.
@@ -95,6 +101,7 @@ class Pipeline {
   const Machine& machine_;
   const TimedDescTable& descs_;
   DataCache cache_;
+  DataCache icache_;  // same organisation as the data cache: set-associative LRU
   std::array<Producer, kRegIdCount> producers_{};
   std::array<RecentUse, 3> recent_{};  // the last instructions that held units (M is at most 2 ahead)
   std::size_t recent_next_ = 0;

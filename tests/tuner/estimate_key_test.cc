@@ -32,14 +32,14 @@ using kernels::testing::FullyConnectedTester;
 std::string estimate_input_text(const EstimateInput& input) {
   std::string text = emu::print_assembly(input.kernel.program.functions.front());
   const auto buffer = [&](const std::optional<model::BufferPlacement>& b) {
-    text += b ? fmt::format(" {}:{}", static_cast<int>(b->region), b->size_bytes) : std::string(" -");
+    text += b ? fmt::format(" {}:{}:{}", static_cast<int>(b->region), b->size_bytes, b->warm) : std::string(" -");
   };
   for (const auto& arg : input.options.args) buffer(arg);
   for (const auto& table : input.options.indirect) {
     text += " |";
     for (const auto& word : table) buffer(word);
   }
-  return text;
+  return text + (input.options.cold_code ? " cold-code" : "");
 }
 
 struct KeyCheck {
@@ -140,6 +140,15 @@ TEST(EstimateKey, KeyChangesWithAnyInstructionOperandTripCountOrBuffer) {
   options = input.options;
   options.args[1]->size_bytes += 1;
   EXPECT_NE(model::fast_input_key(f, options), key);
+  options = input.options;
+  options.args[0]->warm = true;
+  EXPECT_NE(model::fast_input_key(f, options), key);
+  options = input.options;
+  options.cold_code = true;
+  EXPECT_NE(model::fast_input_key(f, options), key);
+  changed = f;
+  changed.iram = !changed.iram;
+  EXPECT_NE(model::fast_input_key(changed, input.options), key);
   changed = f;
   changed.insns.front().source_line = 99;  // where a parsed line came from does not change what runs
   EXPECT_EQ(model::fast_input_key(changed, input.options), key);

@@ -25,6 +25,7 @@ struct EspnnValidationRow {
   std::string kernel_note;   // why it differs from today's dispatch ("" when it does not)
   std::string variant;       // the baseline variant run ("" when not run)
   double predicted = 0;
+  double cold_code_fetch = 0;  // what the call adds with its code cold in the I-cache (not in predicted)
   std::string note;          // the row's caveat, or the suspected modelling assumption of a miss
   std::string not_run;       // why no prediction exists ("" when run)
 
@@ -43,7 +44,8 @@ struct EspnnValidationError {
 EspnnValidationError espnn_validation_error(const std::vector<EspnnValidationRow>& rows);
 
 // {machine, machine_hash, rows_run, mape_percent, worst_percent, rows: [{name, memory, published,
-//  espnn_kernel, kernel_note, variant, predicted, error_percent | not_run, note, source}]}.
+//  espnn_kernel, kernel_note, variant, predicted, error_percent, cold_code_fetch | not_run, note,
+//  source}]}.
 nlohmann::ordered_json espnn_validation_json(const std::vector<EspnnValidationRow>& rows, const model::Machine& machine);
 std::string espnn_validation_markdown(const std::vector<EspnnValidationRow>& rows, const model::Machine& machine);
 

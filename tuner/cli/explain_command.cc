@@ -34,25 +34,20 @@ struct ExplainOptions {
   TuneCliOptions tune;
 };
 
-constexpr std::pair<const char*, double model::Cost::*> kCauses[] = {
-    {"issue", &model::Cost::issue},           {"data stalls", &model::Cost::data_stall},
-    {"resource stalls", &model::Cost::resource_stall}, {"branches", &model::Cost::branch},
-    {"loop overhead", &model::Cost::loop},    {"cache misses", &model::Cost::cache_miss},
-    {"stores", &model::Cost::store}};
 
 std::string breakdown_text(const model::Cost& c) {
   std::string text;
-  for (const auto& [name, field] : kCauses)
-    if (c.*field != 0) text += fmt::format("{}{} {:.0f}", text.empty() ? "" : ", ", name, c.*field);
+  for (const model::CostCause& cause : model::kCostCauses)
+    if (c.*cause.field != 0) text += fmt::format("{}{} {:.0f}", text.empty() ? "" : ", ", cause.label, c.*cause.field);
   return text;
 }
 
-// "saves 1200 cycles: issue -900, data stalls -400, cache misses +100".
+// "saves 1200 cycles: issue -900, data stall -400, cache miss +100".
 std::string difference_text(const model::Cost& winner, const model::Cost& other) {
   std::string parts;
-  for (const auto& [name, field] : kCauses) {
-    const double d = winner.*field - other.*field;
-    if (std::abs(d) >= 0.5) parts += fmt::format("{}{} {:+.0f}", parts.empty() ? "" : ", ", name, d);
+  for (const model::CostCause& cause : model::kCostCauses) {
+    const double d = winner.*cause.field - other.*cause.field;
+    if (std::abs(d) >= 0.5) parts += fmt::format("{}{} {:+.0f}", parts.empty() ? "" : ", ", cause.label, d);
   }
   return fmt::format("saves {:.0f} cycles ({:.2f}x): {}", other.cycles - winner.cycles,
                      winner.cycles > 0 ? other.cycles / winner.cycles : 0.0, parts.empty() ? "no difference" : parts);

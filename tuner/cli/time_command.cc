@@ -22,16 +22,17 @@ struct TimeOptions {
   std::string state;
   std::string machine;
   std::uint64_t max_instructions = 200'000'000;
+  std::string icache = "warm";
   bool timeline = false;
   bool json = false;
 };
 
 nlohmann::ordered_json cost_json(const model::Cost& c) {
+  nlohmann::ordered_json breakdown = nlohmann::ordered_json::object();
+  for (const model::CostCause& cause : model::kCostCauses) breakdown[cause.key] = c.*cause.field;
   return {{"cycles", c.cycles},
           {"instructions", c.instructions},
-          {"breakdown",
-           {{"issue", c.issue}, {"data_stall", c.data_stall}, {"resource_stall", c.resource_stall}, {"branch", c.branch},
-            {"loop", c.loop}, {"cache_miss", c.cache_miss}, {"store", c.store}, {"call", c.call}}},
+          {"breakdown", breakdown},
           {"macs", c.macs},
           {"macs_per_cycle", c.macs_per_cycle()},
           {"cache_misses", c.cache_misses}};
@@ -49,6 +50,7 @@ int run_time(const TimeOptions& options) {
   IssueLog log;
   emu::TimingOptions timing;
   timing.max_instructions = options.max_instructions;
+  timing.cold_code = options.icache == "cold";
   const model::Function* function = program.find(options.entry);
   if (options.timeline) timing.listener = [&log](const model::IssueRecord& r) { log.records.push_back(r); };
   const auto args = state.args();
@@ -86,6 +88,11 @@ void register_time_command(CLI::App& app) {
   command->add_option("--entry", options->entry, "function to call")->required();
   command->add_option("--state", options->state, "initial state JSON (arguments a2..a7, registers, memory)");
   command->add_option("--machine", options->machine, "machine description JSON (default: bundled esp32s3)");
+  command->add_option("--icache", options->icache,
+                      "code in .text (flash) at entry: warm (in the instruction cache) or cold (each line "
+                      "filled from flash once); .iram1 code never waits for it")
+      ->check(CLI::IsMember({"warm", "cold"}))
+      ->capture_default_str();
   command->add_option("--max-instr", options->max_instructions, "instruction limit")->capture_default_str();
   command->add_flag("--timeline", options->timeline, "print one steady-state iteration of the hottest loop");
   command->add_flag("--json", options->json, "print JSON");

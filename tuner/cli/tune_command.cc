@@ -90,7 +90,7 @@ int run_tune(const TuneCommandOptions& o) {
                o.model, model.layers.size(), o.model);
     return kExitCheckFailed;
   }
-  const ModelKernels kernels = build_model_kernels(model, o.model, result);
+  const ModelKernels kernels = build_model_kernels(model, o.model, result, options.placement);
   const ModelLatency latency = model_latency(model, result, machine);
   const EmitContext context{.model = model, .model_name = model_name, .options = options, .result = result,
                             .kernels = kernels, .latency = latency, .machine_name = machine.name,

@@ -44,6 +44,13 @@ void add_search_options(CLI::App* command, TuneCliOptions& o) {
   command->add_option("--db", o.db, "the cost database (created when missing)")->capture_default_str();
   command->add_option("--machine", o.machine, "a machine description (default: the bundled ESP32-S3)");
   add_placement_options(command, o.activations, o.weights, o.sram_limit);
+  command->add_option("--code", o.code, "where pietune's kernels live: iram (.iram1 sections) or flash (.text)")
+      ->check(CLI::IsMember({"iram", "flash"}))
+      ->capture_default_str();
+  command->add_option("--icache", o.icache,
+                      "code in flash at entry: warm (in the instruction cache) or cold (every line filled once)")
+      ->check(CLI::IsMember({"warm", "cold"}))
+      ->capture_default_str();
   command->add_option("--budget", o.budget, "estimates per layer; above it a seeded local search")->capture_default_str();
   add_seed_option(command, "--seed", o.seed, "seed of the local search (and of tune's verification data)")
       ->capture_default_str();
@@ -60,6 +67,8 @@ TuneOptions tune_options(const TuneCliOptions& o) {
   TuneOptions t;
   t.placement.activations = parse_region(o.activations, "--activations", false);
   t.placement.weights = parse_region(o.weights, "--weights", true);
+  t.placement.code_in_iram = o.code == "iram";
+  t.placement.cold_code = o.icache == "cold";
   t.sram_limit_bytes = parse_bytes(o.sram_limit, "--sram-limit");
   if (o.budget < 1) throw InputError(fmt::format("--budget: {}: must be at least 1", o.budget));
   t.budget = o.budget;

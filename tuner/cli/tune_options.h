@@ -16,6 +16,8 @@ struct TuneCliOptions {
   std::string activations = "sram";
   std::string weights = "flash";
   std::string sram_limit = "256K";
+  std::string code = "iram";
+  std::string icache = "warm";
   int budget = 256;
   double time_limit = 0;
   int jobs = 0;  // 0: every core
@@ -23,7 +25,8 @@ struct TuneCliOptions {
   int verify_cases = 2;
 };
 
-// What a search of one layer reads (explain): --db, --machine, placement, --budget, --seed.
+// What a search of one layer reads (explain): --db, --machine, placement, --code, --icache,
+// --budget, --seed.
 void add_search_options(CLI::App* command, TuneCliOptions& options);
 // add_search_options plus what only a whole-model run reads: --time-limit, --jobs, --verify-cases.
 void add_tune_options(CLI::App* command, TuneCliOptions& options);

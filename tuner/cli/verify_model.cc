@@ -37,7 +37,7 @@ int run_verify_model(const VerifyModelOptions& o) {
     result = tune_model(model, options, machine, db, run, [&](const Progress& p) { bar.update(p); });
   }
   run.finish();
-  const ModelKernels built = build_model_kernels(model, o.model, result);
+  const ModelKernels built = build_model_kernels(model, o.model, result, options.placement);
   std::vector<std::optional<kernels::GeneratedKernel>> per_layer(model.layers.size());
   std::vector<std::string> names(model.layers.size());
   for (std::size_t i = 0; i < model.layers.size(); ++i)

@@ -38,7 +38,8 @@ const LayerKernel* find_layer_kernel(const ModelKernels& kernels, int layer_inde
   return nullptr;
 }
 
-ModelKernels build_model_kernels(const kernels::Model& model, const std::string& model_name, const TuneResult& result) {
+ModelKernels build_model_kernels(const kernels::Model& model, const std::string& model_name, const TuneResult& result,
+                                 const Placement& placement) {
   ModelKernels out;
   out.prefix = "pietune_" + model_identifier(model_name);
   std::map<std::string, std::string> function_by_code;  // code printed under a neutral name -> symbol
@@ -53,6 +54,7 @@ ModelKernels build_model_kernels(const kernels::Model& model, const std::string&
     lk.call_block = fmt::format("{}_l{}_call_block", out.prefix, layer.index);
     const kernels::Layer with_data = kernels::with_random_constants(layer, 1);
     lk.kernel = kernels::find_family(chosen->variant.family)->generate(with_data, chosen->variant);
+    place_code(lk.kernel, placement, false);
     model::Function& f = lk.kernel.program.functions.front();
     model::Function neutral = f;
     rename_function(neutral, "pietune_kernel");

@@ -36,6 +36,7 @@ std::string model_identifier(const std::string& model_name);
 // The kernel of layer `layer_index`, or nullptr when the layer has none.
 const LayerKernel* find_layer_kernel(const ModelKernels& kernels, int layer_index);
 
-ModelKernels build_model_kernels(const kernels::Model& model, const std::string& model_name, const TuneResult& result);
+ModelKernels build_model_kernels(const kernels::Model& model, const std::string& model_name, const TuneResult& result,
+                                 const Placement& placement);
 
 }  // namespace pietune::tuner

@@ -26,9 +26,9 @@ nlohmann::ordered_json layer_header_json(const kernels::Layer& layer, const mode
 }
 
 nlohmann::ordered_json breakdown_json(const model::Cost& c) {
-  return {{"issue", c.issue},   {"data_stall", c.data_stall}, {"resource_stall", c.resource_stall},
-          {"branch", c.branch}, {"loop", c.loop},             {"cache_miss", c.cache_miss},
-          {"store", c.store}};
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  for (const model::CostCause& cause : model::kCostCauses) json[cause.key] = c.*cause.field;
+  return json;
 }
 
 double mac_per_cycle(const kernels::Layer& layer, double cycles) {

@@ -13,15 +13,6 @@
 namespace pietune::tuner {
 namespace {
 
-std::array<std::pair<const char*, double>, 7> causes(const model::Cost& c) {
-  return {{{"issue", c.issue},
-           {"data_stall", c.data_stall},
-           {"resource_stall", c.resource_stall},
-           {"branch", c.branch},
-           {"loop", c.loop},
-           {"cache_miss", c.cache_miss},
-           {"store", c.store}}};
-}
 
 // One sentence per comparison that decides the choice: the winner's figures, the best of another
 // family, where it beats the runner-up, and the esp-nn-structured baseline.
@@ -45,13 +36,13 @@ std::string why(const kernels::Layer& layer, const LayerTuning& t) {
   }
   if (t.ranked.size() > 1) {
     const VariantEstimate& r = t.ranked[1];
-    const auto mine = causes(w.cost), theirs = causes(r.cost);
-    std::size_t most = 0;
-    for (std::size_t i = 1; i < mine.size(); ++i)
-      if (theirs[i].second - mine[i].second > theirs[most].second - mine[most].second) most = i;
-    if (theirs[most].second > mine[most].second)
+    const auto saved = [&](const model::CostCause& cause) { return r.cost.*cause.field - w.cost.*cause.field; };
+    const model::CostCause* most = &model::kCostCauses[0];
+    for (const model::CostCause& cause : model::kCostCauses)
+      if (saved(cause) > saved(*most)) most = &cause;
+    if (saved(*most) > 0)
       text += fmt::format("; against the runner-up {} ({:.0f} cycles) it saves most in {} ({:.0f} cycles fewer)",
-                          r.variant.name(), r.cost.cycles, mine[most].first, theirs[most].second - mine[most].second);
+                          r.variant.name(), r.cost.cycles, most->key, saved(*most));
   }
   if (t.baseline && is_baseline(w.variant)) {
     text += "; the esp-nn-structured baseline itself is the fastest";

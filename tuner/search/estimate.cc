@@ -12,13 +12,11 @@ namespace pietune::tuner {
 
 nlohmann::json estimate_json(const VariantEstimate& e) {
   const model::Cost& c = e.cost;
-  return {{"cycles", c.cycles},         {"issue", c.issue},
-          {"data_stall", c.data_stall}, {"resource_stall", c.resource_stall},
-          {"branch", c.branch},         {"loop", c.loop},
-          {"cache_miss", c.cache_miss}, {"store", c.store},
-          {"instructions", c.instructions}, {"macs", c.macs},
-          {"cache_misses", c.cache_misses}, {"scratch_bytes", e.scratch_bytes},
-          {"constant_bytes", e.constant_bytes}};
+  nlohmann::json json = {{"cycles", c.cycles}};
+  for (const model::CostCause& cause : model::kCostCauses) json[cause.key] = c.*cause.field;
+  json.update({{"instructions", c.instructions}, {"macs", c.macs}, {"cache_misses", c.cache_misses},
+               {"scratch_bytes", e.scratch_bytes}, {"constant_bytes", e.constant_bytes}});
+  return json;
 }
 
 VariantEstimate estimate_from_json(const kernels::Variant& variant, const nlohmann::json& json) {
@@ -28,13 +26,9 @@ VariantEstimate estimate_from_json(const kernels::Variant& variant, const nlohma
   try {
     model::Cost& c = e.cost;
     c.cycles = json.at("cycles").get<double>();
-    c.issue = json.at("issue").get<double>();
-    c.data_stall = json.at("data_stall").get<double>();
-    c.resource_stall = json.at("resource_stall").get<double>();
-    c.branch = json.at("branch").get<double>();
-    c.loop = json.at("loop").get<double>();
-    c.cache_miss = json.at("cache_miss").get<double>();
-    c.store = json.at("store").get<double>();
+    // Records written before a cause existed (call, fetch) lack its key: it was 0 then.
+    for (const model::CostCause& cause : model::kCostCauses)
+      c.*cause.field = json.contains(cause.key) ? json.at(cause.key).get<double>() : 0.0;
     c.instructions = json.at("instructions").get<std::uint64_t>();
     c.macs = json.at("macs").get<std::uint64_t>();
     c.cache_misses = json.at("cache_misses").get<std::uint64_t>();
@@ -52,6 +46,7 @@ EstimateInput estimate_input(const kernels::Layer& layer, const kernels::Variant
   EstimateInput input;
   input.variant = variant;
   input.kernel = family->generate(kernels::with_random_constants(layer, 1), variant);
+  place_code(input.kernel, placement, family->baseline);
   input.options = fast_options(layer, input.kernel, placement);
   input.key = estimate_key_hex(input.kernel, input.options);
   return input;

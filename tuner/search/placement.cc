@@ -17,7 +17,16 @@ const char* region_name(model::MemRegion region) {
 }
 
 std::string Placement::text() const {
-  return fmt::format("act={},w={}", region_name(activations), region_name(weights));
+  std::string text = fmt::format("act={},w={}", region_name(activations), region_name(weights));
+  if (scratch != model::MemRegion::kSram) text += fmt::format(",scratch={}", region_name(scratch));
+  if (!code_in_iram) text += ",code=flash";
+  if (cold_code) text += ",icache=cold";
+  if (warm_inputs) text += ",inputs=warm";
+  return text;
+}
+
+void place_code(kernels::GeneratedKernel& kernel, const Placement& placement, bool baseline) {
+  for (model::Function& f : kernel.program.functions) f.iram = placement.code_in_iram && !baseline;
 }
 
 model::MemRegion parse_region(std::string_view text, std::string_view option, bool allow_flash) {
@@ -31,20 +40,23 @@ model::FastOptions fast_options(const kernels::Layer& layer, const kernels::Gene
                                 const Placement& placement) {
   model::FastOptions options;
   const auto bytes = [](std::int64_t n) { return static_cast<std::uint32_t>(n); };
+  const bool warm = placement.warm_inputs;
   options.args[0] = model::BufferPlacement{placement.activations,
-                                           bytes(layer.inputs.at(kernels::kernel_argument_inputs(layer).at(0)).size_bytes())};
+                                           bytes(layer.inputs.at(kernels::kernel_argument_inputs(layer).at(0)).size_bytes()), warm};
   options.args[1] = model::BufferPlacement{placement.activations, bytes(layer.output().size_bytes())};
   options.args[2] = model::BufferPlacement{model::MemRegion::kSram, kernel.call_block_bytes()};
   // A second activation input (ADD, MUL) arrives in a5, next to the first.
   const std::vector<std::size_t> arguments = kernels::kernel_argument_inputs(layer);
   if (arguments.size() > 1)
-    options.args[3] = model::BufferPlacement{placement.activations, bytes(layer.inputs[arguments[1]].size_bytes())};
+    options.args[3] = model::BufferPlacement{placement.activations, bytes(layer.inputs[arguments[1]].size_bytes()), warm};
   for (const kernels::ConstantBuffer& c : kernel.constants)
-    options.indirect[2].push_back(model::BufferPlacement{placement.weights, bytes(static_cast<std::int64_t>(c.bytes.size()))});
+    options.indirect[2].push_back(
+        model::BufferPlacement{placement.weights, bytes(static_cast<std::int64_t>(c.bytes.size())), warm});
   if (kernel.scratch_bytes > 0)
-    options.indirect[2].push_back(model::BufferPlacement{model::MemRegion::kSram, kernel.scratch_bytes});
+    options.indirect[2].push_back(model::BufferPlacement{placement.scratch, kernel.scratch_bytes});
   else
     options.indirect[2].push_back(std::nullopt);
+  options.cold_code = placement.cold_code;
   return options;
 }
 

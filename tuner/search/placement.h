@@ -2,7 +2,7 @@
 //
 // Defaults are those of a TensorFlow Lite Micro application on ESP-IDF: the tensor arena
 // (activations) in internal SRAM, the weights in flash (memory-mapped through the data cache),
-// scratch buffers in SRAM. The canonical text "act=sram,w=flash" is part of every costdb key.
+// scratch buffers in SRAM, the kernels' code in IRAM. The canonical text "act=sram,w=flash" is part of every costdb key.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +19,18 @@ namespace pietune::tuner {
 struct Placement {
   model::MemRegion activations = model::MemRegion::kSram;
   model::MemRegion weights = model::MemRegion::kFlash;
+  model::MemRegion scratch = model::MemRegion::kSram;  // the kernel's scratch buffer
+  // pietune's kernels in IRAM (`.iram1*`, ESP-IDF's IRAM_ATTR convention) or in flash (`.text`,
+  // behind the instruction cache). esp-nn's kernels, the baselines, are in flash wherever these are.
+  bool code_in_iram = true;
+  // Scenario at entry. cold_code: code in flash is not in the instruction cache. warm_inputs: the
+  // data cache holds the inputs and constants (a previous call read them; the output and the
+  // scratch are fresh), as in published single-call kernel benchmarks.
+  bool cold_code = false;
+  bool warm_inputs = false;
 
-  // "act=sram,w=flash".
+  // "act=sram,w=flash", then what differs from the defaults: ",scratch=psram", ",code=flash",
+  // ",icache=cold", ",inputs=warm".
   std::string text() const;
 };
 
@@ -31,8 +41,13 @@ model::MemRegion parse_region(std::string_view text, std::string_view option, bo
 
 // Fast-mode options for `kernel` generated for `layer`: a2 = input and a3 = output in the
 // activations region, a4 = the call block (SRAM), and through it the constants in the weights
-// region and the scratch in SRAM; a5 = the second input (ADD, MUL) in the activations region.
+// region and the scratch in the scratch region; a5 = the second input (ADD, MUL) in the
+// activations region; the scenario's warm buffers and cold code.
+// (Where the code lives is the function's own Function::iram: see place_code.)
 model::FastOptions fast_options(const kernels::Layer& layer, const kernels::GeneratedKernel& kernel,
                                 const Placement& placement);
+
+// Puts a generated kernel's code where the placement says (a baseline's in flash, as esp-nn's).
+void place_code(kernels::GeneratedKernel& kernel, const Placement& placement, bool baseline);
 
 }  // namespace pietune::tuner

@@ -120,14 +120,10 @@ std::string format_breakdown(const model::Cost& c) {
   auto line = [&](const char* name, double v) {
     out += fmt::format("  {:<14}{:>10.1f}  {:5.1f}%\n", name, v, c.cycles > 0 ? 100.0 * v / c.cycles : 0.0);
   };
-  line("issue", c.issue);
-  line("data stall", c.data_stall);
-  line("resource", c.resource_stall);
-  line("branch", c.branch);
-  line("loop", c.loop);
-  line("cache miss", c.cache_miss);
-  line("store", c.store);
-  if (c.call != 0) line("call", c.call);  // only code that calls (generated kernels never do)
+  // call and fetch only where they occur (code that calls; code in flash).
+  for (const model::CostCause& cause : model::kCostCauses)
+    if (c.*cause.field != 0 || (cause.field != &model::Cost::call && cause.field != &model::Cost::fetch))
+      line(cause.label, c.*cause.field);
   out += fmt::format("MACs          {:>12}\nMAC/cycle     {:>12.2f}  ({:.1f}% of the 16 MAC/cycle peak)\n", c.macs,
                      c.macs_per_cycle(), 100.0 * c.peak_utilisation());
   if (c.cache_misses) out += fmt::format("cache misses  {:>12}\n", c.cache_misses);

@@ -1,0 +1,78 @@
+// Code placement from the command line: tune emits its kernels in IRAM (.iram1 sections) by
+// default and in .text with --code flash; --icache cold makes flash code pay its fetch (the fetch
+// cause in report.json), which IRAM code never does; bad values exit 2.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_run_helpers.h"
+
+namespace pietune {
+namespace {
+
+using testing::run_pietune;
+
+const std::string kLayers = PIETUNE_SOURCE_DIR "/tests/data/layers/conv_dw_fc.json";
+
+struct Tuned {
+  std::string assembly;
+  nlohmann::json report;
+};
+
+Tuned tune(const testing::ScratchDir& scratch, const std::string& sub, std::vector<std::string> extra) {
+  std::vector<std::string> args{"tune", kLayers, "--out", scratch.path(sub), "--db", scratch.path(sub + ".sqlite"),
+                                "--verify-cases", "1", "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const testing::CliResult r = run_pietune(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return {testing::read_file(scratch.path(sub + "/conv_dw_fc_pietune.S")),
+          nlohmann::json::parse(testing::read_file(scratch.path(sub + "/report.json")))};
+}
+
+double total_fetch(const nlohmann::json& report) {
+  double fetch = 0;
+  for (const auto& layer : report.at("layers"))
+    if (!layer.at("chosen").is_null()) fetch += layer.at("chosen").at("breakdown").at("fetch").get<double>();
+  return fetch;
+}
+
+TEST(CodePlacementCli, KernelsGoToIramUnlessToldFlashAndColdFlashCodePaysItsFetch) {
+  const testing::ScratchDir scratch("pietune_code_placement");
+  const Tuned iram = tune(scratch, "iram", {"--icache", "cold"});
+  EXPECT_NE(iram.assembly.find(".section .iram1."), std::string::npos);
+  EXPECT_EQ(iram.assembly.find("    .text\n"), std::string::npos);
+  EXPECT_DOUBLE_EQ(total_fetch(iram.report), 0);
+
+  const Tuned flash = tune(scratch, "flash", {"--code", "flash", "--icache", "cold"});
+  EXPECT_EQ(flash.assembly.find(".section .iram1."), std::string::npos);
+  EXPECT_NE(flash.assembly.find("    .text\n"), std::string::npos);
+  EXPECT_GT(total_fetch(flash.report), 0);
+
+  const Tuned warm = tune(scratch, "warm", {"--code", "flash"});
+  EXPECT_DOUBLE_EQ(total_fetch(warm.report), 0);
+}
+
+TEST(CodePlacementCli, TimeChargesColdTextCode) {
+  const auto fetch = [](const std::string& icache) {
+    const testing::CliResult r =
+        run_pietune({"time", PIETUNE_SOURCE_DIR "/model/machines/calibration/x51_copies.S", "--entry", "copy_pie_16",
+                     "--state", PIETUNE_SOURCE_DIR "/tests/data/asm/copy_3200_state.json", "--icache", icache, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out).at("breakdown").at("fetch").get<double>();
+  };
+  EXPECT_GT(fetch("cold"), 0);
+  EXPECT_DOUBLE_EQ(fetch("warm"), 0);
+}
+
+TEST(CodePlacementCli, BadValuesExit2) {
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--code", "dram"}, std::vector<std::string>{"--icache", "lukewarm"}}) {
+    std::vector<std::string> args{"tune", kLayers};
+    args.insert(args.end(), bad.begin(), bad.end());
+    const testing::CliResult r = run_pietune(args);
+    EXPECT_EQ(r.exit_code, 2) << bad[0];
+    EXPECT_NE(r.err.find(bad[0]), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace pietune
