@@ -18,6 +18,7 @@ TimedRun run_timed(Emulator& emulator, const model::Machine& machine, std::strin
   model::Pipeline pipeline(machine, descs);
   if (timing.listener) pipeline.set_listener(timing.listener);
   const model::Program& program = emulator.program();
+  pipeline.simulate_instruction_cache();
   if (!timing.cold_code)
     for (const model::Function& f : program.functions)
       if (!f.iram) pipeline.warm_code(emulator.function_address(f.name), f.size_bytes());

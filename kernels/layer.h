@@ -161,6 +161,9 @@ struct Layer {
 struct Model {
   std::string name;
   std::vector<Layer> layers;
+  // The file it was read from: its size and FNV-1a 64 over every byte (0, 0: built in code).
+  std::uint64_t file_bytes = 0;
+  std::uint64_t file_fnv1a = 0;
   std::vector<int> input_ids;
   std::vector<int> output_ids;
 };

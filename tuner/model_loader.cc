@@ -12,6 +12,7 @@
 
 #include "kernels/layer_json.h"
 #include "model/support/bounded_read.h"
+#include "model/support/fnv1a.h"
 #include "model/support/error.h"
 #include "tuner/tflite/tflite_reader.h"
 
@@ -50,10 +51,17 @@ kernels::Model load_model(const std::string& path) {
   const std::string text = read_model_file(path);
   if (text.empty()) throw InputError(path + ": empty file");
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  if (has_tflite_identifier(bytes)) return read_tflite(bytes, path);
-  if (looks_like_json(text)) return kernels::parse_layer_file(text, path);
-  throw InputError(path +
-                   ": neither a .tflite model (no \"TFL3\" at bytes 4..7) nor a JSON layer file");
+  kernels::Model model;
+  if (has_tflite_identifier(bytes)) {
+    model = read_tflite(bytes, path);
+  } else if (looks_like_json(text)) {
+    model = kernels::parse_layer_file(text, path);
+  } else {
+    throw InputError(path + ": neither a .tflite model (no \"TFL3\" at bytes 4..7) nor a JSON layer file");
+  }
+  model.file_bytes = text.size();
+  model.file_fnv1a = fnv1a_64(text);
+  return model;
 }
 
 const kernels::Layer& layer_with_index(const kernels::Model& model, int index, const std::string& path,

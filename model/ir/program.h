@@ -60,8 +60,10 @@ struct Function {
   bool global = true;
   std::uint32_t align_bytes = 4;
   // Where the code lives: IRAM (`.iram1*`, fetched without a cache) or flash (`.text*`, fetched
-  // through the instruction cache), as ESP-IDF's linker places those sections.
-  bool iram = false;
+  // through the instruction cache), as ESP-IDF's linker places those sections. The assembler sets
+  // it from the section; code built in process (pietune's generators) starts in IRAM, where tune
+  // emits it by default.
+  bool iram = true;
   std::vector<Insn> insns;
   std::vector<std::string> label_names;  // indexed by label id
   std::vector<LabelDef> label_defs;      // in definition order (the order they are printed)

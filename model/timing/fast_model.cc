@@ -385,6 +385,7 @@ class Simulator {
     e.index = index;
     e.taken = taken || (flags & (kFlagJump | kFlagReturn)) != 0;
     e.loop_back = loop_back;
+    e.code_in_flash = !f_.iram;
     if (flags & (kFlagLoad | kFlagStore)) {
       const bool store = (flags & kFlagStore) != 0;
       const std::uint32_t bytes = ops_[static_cast<std::size_t>(insn.opcode)].bytes;

@@ -41,6 +41,7 @@ constexpr KeySpec kMachineKeys[] = {
     {"icache_size_bytes", 1024, 1 << 20, true},
     {"icache_ways", 1, 64, true},
     {"icache_line_bytes", 4, 1024, true},
+    {"flash_loop_back_cycles", 0, 16, false},
     // Memory behind the caches in nanoseconds: its own clock, so the cycles they cost scale with clock_hz.
     {"psram_fill_fixed_ns", 0, 100000, false},
     {"psram_fill_ns_per_byte", 0, 10000, false},
@@ -139,6 +140,7 @@ Machine build(const std::string& name, std::map<std::string, MachineParam> param
   m.icache_size_bytes = static_cast<int>(get("icache_size_bytes"));
   m.icache_ways = static_cast<int>(get("icache_ways"));
   m.icache_line_bytes = static_cast<int>(get("icache_line_bytes"));
+  m.flash_loop_back_cycles = get("flash_loop_back_cycles");
   const double cycles_per_ns = m.clock_hz / 1e9;
   m.psram_fill_fixed_cycles = get("psram_fill_fixed_ns") * cycles_per_ns;
   m.psram_fill_cycles_per_byte = get("psram_fill_ns_per_byte") * cycles_per_ns;

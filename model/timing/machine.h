@@ -50,6 +50,7 @@ struct Machine {
   int icache_size_bytes = 0;
   int icache_ways = 0;
   int icache_line_bytes = 0;
+  double flash_loop_back_cycles = 0;  // a zero-overhead loop-back in code fetched through the I-cache
   // From the *_ns parameters at clock_hz.
   double psram_fill_fixed_cycles = 0;
   double psram_fill_cycles_per_byte = 0;

@@ -113,7 +113,7 @@ void Pipeline::issue(const ExecEvent& event) {
 
   // Code in flash: the instruction waits for its I-cache line(s) before it can issue. Later
   // hazards are measured from then (a data wait overlapping the fill costs nothing more).
-  if (event.code_in_flash) {
+  if (event.code_in_flash && simulate_icache_) {
     if (const double fill = fetch_penalty(event); fill > 0) {
       cost_.add(StallCause::kFetch, fill);
       record.cause = StallCause::kFetch;
@@ -212,6 +212,7 @@ void Pipeline::issue(const ExecEvent& event) {
   };
   last_taken_bubble_ = 0;
   last_loop_back_bubble_ = 0;
+  last_loop_back_fetch_ = 0;
   if (event.taken && event.call_flow) {
     // A call or a return inside the program: its bubble is a call cost.
     leave(StallCause::kCall, (desc.flags & kFlagCall) ? machine_.call_penalty : machine_.return_penalty);
@@ -236,6 +237,11 @@ void Pipeline::issue(const ExecEvent& event) {
   if (event.loop_back) {
     last_loop_back_bubble_ = machine_.loop_back_penalty;
     leave(StallCause::kLoop, machine_.loop_back_penalty);
+    // From flash the loop-back refetches LBEG through the instruction cache (free from IRAM).
+    if (event.code_in_flash) {
+      last_loop_back_fetch_ = machine_.flash_loop_back_cycles;
+      leave(StallCause::kFetch, last_loop_back_fetch_);
+    }
     body_starts_next_ = true;
     loop_back_pending_ = true;
   }
@@ -247,15 +253,7 @@ void Pipeline::skip(const Cost& per_iteration, std::int64_t iterations) {
   if (iterations <= 0) return;
   const double n = static_cast<double>(iterations);
   const double shift = per_iteration.cycles * n;
-  cost_.issue += per_iteration.issue * n;
-  cost_.data_stall += per_iteration.data_stall * n;
-  cost_.resource_stall += per_iteration.resource_stall * n;
-  cost_.branch += per_iteration.branch * n;
-  cost_.loop += per_iteration.loop * n;
-  cost_.cache_miss += per_iteration.cache_miss * n;
-  cost_.store += per_iteration.store * n;
-  cost_.call += per_iteration.call * n;
-  cost_.fetch += per_iteration.fetch * n;
+  for (const CostCause& cause : kCostCauses) cost_.*cause.field += per_iteration.*cause.field * n;
   cost_.instructions += per_iteration.instructions * static_cast<std::uint64_t>(iterations);
   cost_.macs += per_iteration.macs * static_cast<std::uint64_t>(iterations);
   cost_.cache_misses += per_iteration.cache_misses * static_cast<std::uint64_t>(iterations);
@@ -282,6 +280,7 @@ Pipeline::Snapshot Pipeline::snapshot() const {
   s.body_start = body_start_;
   s.last_taken_bubble = last_taken_bubble_;
   s.last_loop_back_bubble = last_loop_back_bubble_;
+  s.last_loop_back_fetch = last_loop_back_fetch_;
   s.count = count_;
   s.pending_cause = pending_cause_;
   s.body_starts_next = body_starts_next_;
@@ -327,13 +326,7 @@ void Pipeline::replay(const Snapshot& from, const Snapshot& to) {
   const double shift = next_min_ - from.next_min;
   const std::int64_t moved = count_ - from.count;  // instruction indices move too
   const Cost delta = cost_between(from.cost, to.cost);
-  cost_.issue += delta.issue;
-  cost_.data_stall += delta.data_stall;
-  cost_.resource_stall += delta.resource_stall;
-  cost_.branch += delta.branch;
-  cost_.loop += delta.loop;
-  cost_.cache_miss += delta.cache_miss;
-  cost_.store += delta.store;
+  for (const CostCause& cause : kCostCauses) cost_.*cause.field += delta.*cause.field;
   cost_.instructions += delta.instructions;
   cost_.macs += delta.macs;
   cost_.cache_misses += delta.cache_misses;
@@ -346,6 +339,7 @@ void Pipeline::replay(const Snapshot& from, const Snapshot& to) {
   body_start_ = to.body_start + shift;
   last_taken_bubble_ = to.last_taken_bubble;
   last_loop_back_bubble_ = to.last_loop_back_bubble;
+  last_loop_back_fetch_ = to.last_loop_back_fetch;
   pending_cause_ = to.pending_cause;
   pending_culprit_ = -1;
   count_ = to.count + moved;
@@ -355,14 +349,16 @@ void Pipeline::replay(const Snapshot& from, const Snapshot& to) {
 
 void Pipeline::fall_through() {
   const double taken = std::max(last_taken_bubble_, 0.0), loop_back = std::max(last_loop_back_bubble_, 0.0);
+  const double refetch = std::max(last_loop_back_fetch_, 0.0);
   cost_.branch -= taken;
   cost_.loop -= loop_back;
-  next_min_ -= taken + loop_back;
-  pending_extra_ -= taken + loop_back;
+  cost_.fetch -= refetch;
+  next_min_ -= taken + loop_back + refetch;
+  pending_extra_ -= taken + loop_back + refetch;
   if (pending_extra_ <= 0) pending_cause_ = StallCause::kNone;
   body_starts_next_ = loop_back_pending_ ? false : body_starts_next_;
   loop_back_pending_ = false;
-  last_taken_bubble_ = last_loop_back_bubble_ = 0;
+  last_taken_bubble_ = last_loop_back_bubble_ = last_loop_back_fetch_ = 0;
 }
 
 void Pipeline::flush_cache() {

@@ -2,8 +2,9 @@
 // earliest cycle that satisfies
 //   - one instruction per cycle, plus the bubbles the previous one left (taken branch, jump,
 //     store cost, data-cache line fill, zero-overhead loop minimum body time);
-//   - code in flash: the instruction-cache line fills its bytes need (code in IRAM is fetched
-//     4 bytes per cycle, never the bottleneck for one 2-4-byte instruction per cycle);
+//   - code in flash: the instruction-cache line fills its bytes need, and a zero-overhead
+//     loop-back's refetch through the cache (code in IRAM is fetched 4 bytes per cycle, never the
+//     bottleneck for one 2-4-byte instruction per cycle, and loops back for free);
 //   - data hazards: issue >= producer issue + D with D = max(def - use + 1, 0) (TRM §1.7.1),
 //     for registers and implicit special registers alike;
 //   - resource hazards: no functional unit held by two instructions in the same cycle (§1.7.2).
@@ -67,6 +68,9 @@ class Pipeline {
   // Puts the code at [begin, begin + bytes) in the instruction cache (a warm-code scenario: the
   // function ran before and nothing evicted it).
   void warm_code(std::uint32_t begin, std::uint32_t bytes);
+  // Detailed mode: instructions in flash look their addresses up in the instruction cache (fast
+  // mode has no addresses: it charges cold code as a term of its own).
+  void simulate_instruction_cache() { simulate_icache_ = true; }
 
  private:
   struct Producer {
@@ -91,7 +95,7 @@ class Pipeline {
     std::size_t recent_next = 0;
     Cost cost;
     double last_issue = 0, next_min = 0, pending_extra = 0, body_start = 0;
-    double last_taken_bubble = 0, last_loop_back_bubble = 0;
+    double last_taken_bubble = 0, last_loop_back_bubble = 0, last_loop_back_fetch = 0;
     std::int64_t count = 0;
     StallCause pending_cause = StallCause::kNone;
     bool body_starts_next = false, loop_back_pending = false;
@@ -116,6 +120,8 @@ class Pipeline {
   bool loop_back_pending_ = false;
   double last_taken_bubble_ = 0;     // branch bubble the last instruction left (fall_through)
   double last_loop_back_bubble_ = 0;  // loop-back bubble the last instruction left
+  double last_loop_back_fetch_ = 0;   // its refetch through the instruction cache (code in flash)
+  bool simulate_icache_ = false;      // look instruction addresses up in icache_ (detailed mode)
   std::int64_t count_ = 0;
   std::function<void(const IssueRecord&)> listener_;
 };

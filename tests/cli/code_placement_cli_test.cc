@@ -1,6 +1,7 @@
 // Code placement from the command line: tune emits its kernels in IRAM (.iram1 sections) by
-// default and in .text with --code flash; --icache cold makes flash code pay its fetch (the fetch
-// cause in report.json), which IRAM code never does; bad values exit 2.
+// default and in .text with --code flash; flash code pays its loop-backs' refetch, and with
+// --icache cold its line fills too (the fetch cause in report.json), which IRAM code never does;
+// bad values exit 2.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -48,14 +49,16 @@ TEST(CodePlacementCli, KernelsGoToIramUnlessToldFlashAndColdFlashCodePaysItsFetc
   EXPECT_GT(total_fetch(flash.report), 0);
 
   const Tuned warm = tune(scratch, "warm", {"--code", "flash"});
-  EXPECT_DOUBLE_EQ(total_fetch(warm.report), 0);
+  EXPECT_GT(total_fetch(warm.report), 0);  // loop-backs through the cache
+  EXPECT_GT(total_fetch(flash.report), total_fetch(warm.report));
 }
 
 TEST(CodePlacementCli, TimeChargesColdTextCode) {
+  // esp-dsp's memcpy in .text, called with no arguments (0 bytes): its entry, set-up and return.
   const auto fetch = [](const std::string& icache) {
     const testing::CliResult r =
-        run_pietune({"time", PIETUNE_SOURCE_DIR "/model/machines/calibration/x51_copies.S", "--entry", "copy_pie_16",
-                     "--state", PIETUNE_SOURCE_DIR "/tests/data/asm/copy_3200_state.json", "--icache", icache, "--json"});
+        run_pietune({"time", PIETUNE_SOURCE_DIR "/model/machines/calibration/esp_dsp_matmul_copy.S", "--entry",
+                     "dsps_memcpy", "--icache", icache, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return nlohmann::json::parse(r.out).at("breakdown").at("fetch").get<double>();
   };

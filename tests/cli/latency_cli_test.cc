@@ -39,7 +39,8 @@ TEST(LatencyCli, TuneReportsTheWholeModelThreeWays) {
     } else {
       EXPECT_EQ(ll.at("pietune_basis"), "kernel " + layer.at("chosen").at("variant").get<std::string>());
       EXPECT_EQ(ll.at("espnn_basis"), "baseline " + layer.at("baseline").at("variant").get<std::string>());
-      EXPECT_DOUBLE_EQ(ll.at("pietune_cycles").get<double>(), layer.at("chosen").at("cycles").get<double>() + 400);
+      // The TFLM overhead (400) and the call8 into the kernel (1 + the 2-cycle bubble + 3 argument moves).
+      EXPECT_DOUBLE_EQ(ll.at("pietune_cycles").get<double>(), layer.at("chosen").at("cycles").get<double>() + 400 + 6);
     }
   }
   EXPECT_NEAR(sum, ours, 1e-6 * ours);

@@ -178,13 +178,15 @@ TEST(AsmData, SramDataOverItsLimitIsAnError) {
   }
 }
 
-// pietune's own emitted file (code in .text, constants in .rodata) assembles and lays out.
+// pietune's own emitted file (code in .iram1 sections, constants in .rodata) assembles and lays out.
 TEST(AsmData, EmittedPersonDetectFileAssembles) {
   const std::filesystem::path file =
       std::filesystem::path(PIETUNE_SOURCE_DIR) / "results/person_detect/person_detect_pietune.S";
   if (!std::filesystem::exists(file)) GTEST_SKIP() << "no " << file;
   const model::Program program = parse_assembly_file(file.string());
   ASSERT_FALSE(program.data.empty());
+  ASSERT_FALSE(program.functions.empty());
+  EXPECT_TRUE(program.functions[0].iram);
   EXPECT_EQ(program.data[0].name, ".rodata");
   Emulator emu(program);
   EXPECT_EQ(emu.symbol_address(program.data[0].symbols[0].name), kRodataBase);

@@ -40,9 +40,10 @@ TEST(AsmPrinter, PrintsDirectivesLabelsOperandsAndTrips) {
   local.name = "helper";
   local.global = false;
   local.align_bytes = 16;
+  local.iram = false;  // in flash: printed under .text (built code starts in IRAM)
   p.functions.push_back(local);
   EXPECT_EQ(print_assembly(p),
-            "    .text\n"
+            "    .section .iram1.pietune_dot,\"ax\"\n"
             "    .align 4\n"
             "    .global pietune_dot\n"
             "    .type pietune_dot, @function\n"

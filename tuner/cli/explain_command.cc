@@ -138,7 +138,7 @@ int run_explain(const ExplainOptions& o) {
     if (j["why"].empty()) text += "  it is the only variant estimated\n";
   }
   // The layer as invoke() takes it, three ways (tuner/latency/model_latency.h).
-  const LayerLatency latency = layer_latency(layer, t, t.chosen(), machine.tflm_op_overhead_cycles);
+  const LayerLatency latency = layer_latency(layer, t, t.chosen(), machine);
   if (latency.known) {
     text += fmt::format("in invoke(), with {:.0f} cycles of TFLM overhead: stock TFLite Micro {:.0f} cycles, esp-nn "
                         "{:.0f} ({}), pietune {:.0f} ({})\n",

@@ -40,15 +40,14 @@ std::string emit_assembly(const EmitContext& c) {
       append_bytes(out, b.bytes);
     }
   }
-  out += "\n# call blocks: one word per constant buffer, then the scratch buffer\n    .data\n";
+  out += "\n# call blocks: one word per constant buffer, then the scratch buffer (0 until the caller's\n"
+         "# pietune_..._set_scratch() stores its address)\n    .data\n";
   for (const LayerKernel& l : k.layers) {
     out += fmt::format("    .balign 4\n    .global {0}\n{0}:\n", l.call_block);
     for (const kernels::ConstantBuffer& b : l.kernel.constants)
       out += fmt::format("    .word {}_l{}_{}\n", k.prefix, l.layer_index, b.name);
-    out += l.kernel.scratch_bytes > 0 ? fmt::format("    .word {}_scratch\n", k.prefix) : "    .word 0\n";
+    out += "    .word 0\n";
   }
-  if (k.scratch_bytes > 0)
-    out += fmt::format("\n    .bss\n    .balign 16\n{}_scratch:\n    .space {}\n", k.prefix, k.scratch_bytes);
   return out;
 }
 

@@ -53,7 +53,13 @@ std::string emit_header(const EmitContext& c) {
   out += fmt::format("#ifndef {0}_PIETUNE_H\n#define {0}_PIETUNE_H\n\n#include <stddef.h>\n#include <stdint.h>\n\n", macro);
   out += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   out += fmt::format("#define {}_LAYER_COUNT {}\n", macro, c.model.layers.size());
-  out += fmt::format("#define {}_SCRATCH_BYTES {}\n\n", macro, c.kernels.scratch_bytes);
+  out += fmt::format(
+      "/* The scratch buffer the kernels share: the caller gives it (pietune_..._set_scratch below), so it\n"
+      " * can live in SRAM, the TFLM arena or PSRAM. */\n#define {0}_SCRATCH_BYTES {1}\n#define {0}_SCRATCH_ALIGN 16\n",
+      macro, c.kernels.scratch_bytes);
+  out += fmt::format("/* The model file these kernels were tuned for: {}_model_matches() checks a buffer against it. */\n"
+                     "#define {}_MODEL_BYTES {}u\n#define {}_MODEL_FNV1A64 0x{:016x}ull\n\n",
+                     prefix, macro, c.model.file_bytes, macro, c.model.file_fnv1a);
   out += "/* Kernels: a2 = input (NHWC int8), a3 = output, a4 = the layer's call block; layers with two\n"
          " * activation inputs (ADD, MUL) also a5 = the second input (kernel2 in the table). */\n";
   out += fmt::format("typedef void (*{}_kernel_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block);\n",
@@ -75,11 +81,33 @@ std::string emit_header(const EmitContext& c) {
     out += fmt::format("#define {}_L{}_KERNEL {}\n", macro, l.layer_index, l.function);
     out += fmt::format("#define {}_L{}_VARIANT \"{}\"\n", macro, l.layer_index, l.variant);
     out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, cycles);
+    // What the caller must guarantee: aligned buffers, and mapped bytes past the input's end.
+    out += fmt::format("#define {0}_L{1}_INPUT_ALIGN {2}\n#define {0}_L{1}_OUTPUT_ALIGN {3}\n"
+                       "#define {0}_L{1}_INPUT_OVERREAD_BYTES {4}\n",
+                       macro, l.layer_index, l.kernel.input_align_bytes, l.kernel.output_align_bytes,
+                       l.kernel.input_overread_bytes);
     if (l.owns_function)
       out += fmt::format("void {}(const int8_t* input, int8_t* output, const uint32_t* call_block{});\n", l.function,
                          two_inputs(layer) ? ", const int8_t* input2" : "");
-    out += fmt::format("extern const uint32_t {}[];\n\n", l.call_block);
+    out += fmt::format("extern uint32_t {}[];\n\n", l.call_block);
   }
+  out += fmt::format(
+      "/* 1 when `model` (`bytes` long) is the file these kernels were tuned for (its size and the FNV-1a 64\n"
+      " * hash of every byte), else 0. */\n"
+      "static inline int {0}_model_matches(const void* model, size_t bytes) {{\n"
+      "  const unsigned char* p = (const unsigned char*)model;\n  uint64_t h = 0xcbf29ce484222325ull;\n  size_t i;\n"
+      "  if (bytes != {1}_MODEL_BYTES) return 0;\n"
+      "  for (i = 0; i < bytes; ++i) {{\n    h ^= p[i];\n    h *= 0x100000001b3ull;\n  }}\n"
+      "  return h == {1}_MODEL_FNV1A64;\n}}\n\n",
+      prefix, macro);
+  std::string stores;
+  for (const LayerKernel& l : c.kernels.layers)
+    stores += fmt::format("  {}[{}] = (uint32_t)(uintptr_t)scratch;\n", l.call_block, l.kernel.constants.size());
+  out += fmt::format(
+      "/* Gives every kernel the scratch buffer: {0}_SCRATCH_BYTES bytes, {0}_SCRATCH_ALIGN-aligned. Call it\n"
+      " * once before the first kernel; a kernel uses the buffer only while it runs. */\n"
+      "static inline void {1}_set_scratch(void* scratch) {{\n{2}}}\n\n",
+      macro, prefix, stores);
   // Layers without a kernel here run the reference op; say what esp-nn would run on them.
   std::string reference_layers;
   for (const kernels::Layer& layer : c.model.layers)

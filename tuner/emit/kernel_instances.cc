@@ -54,7 +54,7 @@ ModelKernels build_model_kernels(const kernels::Model& model, const std::string&
     lk.call_block = fmt::format("{}_l{}_call_block", out.prefix, layer.index);
     const kernels::Layer with_data = kernels::with_random_constants(layer, 1);
     lk.kernel = kernels::find_family(chosen->variant.family)->generate(with_data, chosen->variant);
-    place_code(lk.kernel, placement, false);
+    place_code(lk.kernel, placement);
     model::Function& f = lk.kernel.program.functions.front();
     model::Function neutral = f;
     rename_function(neutral, "pietune_kernel");

@@ -45,7 +45,8 @@ std::string report_table(const nlohmann::ordered_json& r) {
       out += "       esp-nn: " + (kernel.empty() ? reason : fmt::format("{} ({})", kernel, reason)) + "\n";
     }
     if (!chosen.is_null() && !base.is_null() && chosen.at("variant") == base.at("variant"))
-      out += "       no pietune variant beats esp-nn's own kernel here: its baseline is the fastest\n";
+      out += "       no pietune dataflow beats esp-nn's own kernel here: the chosen kernel is esp-nn's loop (its\n"
+             "       baseline), emitted where pietune's kernels go\n";
     for (const auto& f : l.at("illegal_families"))
       out += fmt::format("       not {}: [{}] {}\n", f.at("family").get<std::string>(), f.at("rule").get<std::string>(),
                          f.at("reason").get<std::string>());

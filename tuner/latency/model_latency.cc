@@ -7,8 +7,11 @@
 
 namespace pietune::tuner {
 
+double kernel_call_cycles(const model::Machine& machine) { return 1 + machine.call_penalty + 3; }
+
 LayerLatency layer_latency(const kernels::Layer& layer, const LayerTuning& tuning, const VariantEstimate* chosen,
-                           double overhead) {
+                           const model::Machine& machine) {
+  const double overhead = machine.tflm_op_overhead_cycles, call = kernel_call_cycles(machine);
   LayerLatency l;
   const std::optional<ReferenceCost> reference = reference_cost(layer);
   if (!reference && !chosen && !tuning.baseline) {
@@ -17,14 +20,14 @@ LayerLatency layer_latency(const kernels::Layer& layer, const LayerTuning& tunin
   }
   l.stock_tflm = overhead + (reference ? reference->cycles : 0);
   if (tuning.baseline) {
-    l.espnn = overhead + tuning.baseline->cost.cycles;
+    l.espnn = overhead + call + tuning.baseline->cost.cycles;
     l.espnn_basis = "baseline " + tuning.baseline->variant.name();
   } else {
     l.espnn = l.stock_tflm;
     l.espnn_basis = "reference: " + (reference ? reference->basis : std::string("none"));
   }
   if (chosen) {
-    l.pietune = overhead + chosen->cost.cycles;
+    l.pietune = overhead + call + chosen->cost.cycles;
     l.pietune_basis = "kernel " + chosen->variant.name();
   } else {
     l.pietune = l.espnn;
@@ -39,7 +42,7 @@ ModelLatency model_latency(const kernels::Model& model, const TuneResult& result
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const kernels::Layer& layer = model.layers[i];
     const LayerResult& lr = result.layers.at(i);
-    LayerLatency l = layer_latency(layer, lr.tuning, lr.chosen_estimate(), m.op_overhead_cycles);
+    LayerLatency l = layer_latency(layer, lr.tuning, lr.chosen_estimate(), machine);
     if (!l.known) {
       m.unknown.push_back(fmt::format("#{} {}", layer.index, layer.op_name));
     } else {

@@ -6,7 +6,8 @@
 //   (c) pietune's kernels: the chosen kernel where the layer has one, else what (b) runs (the hook
 //       calls the stock kernel for the other layers).
 // Each operator also pays the machine's tflm_op_overhead_cycles (the interpreter and the op's Eval
-// around the kernel). Operators whose cost nothing gives (UNSUPPORTED) are left out of all three
+// around the kernel), and a kernel (esp-nn's or pietune's) the call that enters it from its C
+// wrapper (kernel_call_cycles). Operators whose cost nothing gives (UNSUPPORTED) are left out of all three
 // and listed.
 #pragma once
 
@@ -38,7 +39,13 @@ struct ModelLatency {
 
 // One layer: `chosen` is pietune's kernel (null: none), `tuning.baseline` the esp-nn baseline.
 LayerLatency layer_latency(const kernels::Layer& layer, const LayerTuning& tuning, const VariantEstimate* chosen,
-                           double overhead_cycles);
+                           const model::Machine& machine);
+
+// The call8 that enters a kernel from C: its issue, its bubble (call_penalty) and the three
+// argument moves before it (ENTRY and RETW are in the kernel's own program, so in its estimate).
+// The chain of interpreter, Eval, wrapper and kernel is about seven call8 frames, which the
+// 64-register window file holds: no window exception is charged.
+double kernel_call_cycles(const model::Machine& machine);
 
 ModelLatency model_latency(const kernels::Model& model, const TuneResult& result, const model::Machine& machine);
 

@@ -46,7 +46,7 @@ EstimateInput estimate_input(const kernels::Layer& layer, const kernels::Variant
   EstimateInput input;
   input.variant = variant;
   input.kernel = family->generate(kernels::with_random_constants(layer, 1), variant);
-  place_code(input.kernel, placement, family->baseline);
+  place_code(input.kernel, placement);
   input.options = fast_options(layer, input.kernel, placement);
   input.key = estimate_key_hex(input.kernel, input.options);
   return input;

@@ -57,8 +57,8 @@ std::optional<VariantEstimate> EstimateCache::stored(const std::string& program_
   return e;
 }
 
-VariantEstimate EstimateCache::get(const kernels::Layer& layer, const kernels::Variant& variant) {
-  const EstimateInput input = estimate_input(layer, variant, placement_);
+VariantEstimate EstimateCache::get(const kernels::Layer& layer, const kernels::Variant& variant, bool as_espnn) {
+  const EstimateInput input = estimate_input(layer, variant, as_espnn ? as_espnn_runs_it(placement_) : placement_);
   std::promise<VariantEstimate> promise;
   {
     std::unique_lock lock(mutex_);

@@ -31,7 +31,9 @@ class EstimateCache {
   // `db` may be null: nothing is read or stored (queries without a database).
   EstimateCache(costdb::Database* db, const model::Machine& machine, const Placement& placement);
 
-  VariantEstimate get(const kernels::Layer& layer, const kernels::Variant& variant);
+  // as_espnn: the estimate of a baseline variant as esp-nn runs it (as_espnn_runs_it), not as
+  // pietune would emit it.
+  VariantEstimate get(const kernels::Layer& layer, const kernels::Variant& variant, bool as_espnn = false);
   // Commits the queued estimates; returns how many. costdb::Error when the database refuses a
   // write (full disk, read-only file): the estimates stay queued and `unstored()` counts them.
   int flush();

@@ -25,8 +25,13 @@ std::string Placement::text() const {
   return text;
 }
 
-void place_code(kernels::GeneratedKernel& kernel, const Placement& placement, bool baseline) {
-  for (model::Function& f : kernel.program.functions) f.iram = placement.code_in_iram && !baseline;
+void place_code(kernels::GeneratedKernel& kernel, const Placement& placement) {
+  for (model::Function& f : kernel.program.functions) f.iram = placement.code_in_iram;
+}
+
+Placement as_espnn_runs_it(Placement placement) {
+  placement.code_in_iram = false;
+  return placement;
 }
 
 model::MemRegion parse_region(std::string_view text, std::string_view option, bool allow_flash) {

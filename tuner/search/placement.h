@@ -20,8 +20,8 @@ struct Placement {
   model::MemRegion activations = model::MemRegion::kSram;
   model::MemRegion weights = model::MemRegion::kFlash;
   model::MemRegion scratch = model::MemRegion::kSram;  // the kernel's scratch buffer
-  // pietune's kernels in IRAM (`.iram1*`, ESP-IDF's IRAM_ATTR convention) or in flash (`.text`,
-  // behind the instruction cache). esp-nn's kernels, the baselines, are in flash wherever these are.
+  // The kernel's code in IRAM (`.iram1*`, ESP-IDF's IRAM_ATTR convention: where pietune emits its
+  // kernels by default) or in flash (`.text`, behind the instruction cache: where esp-nn's are).
   bool code_in_iram = true;
   // Scenario at entry. cold_code: code in flash is not in the instruction cache. warm_inputs: the
   // data cache holds the inputs and constants (a previous call read them; the output and the
@@ -47,7 +47,12 @@ model::MemRegion parse_region(std::string_view text, std::string_view option, bo
 model::FastOptions fast_options(const kernels::Layer& layer, const kernels::GeneratedKernel& kernel,
                                 const Placement& placement);
 
-// Puts a generated kernel's code where the placement says (a baseline's in flash, as esp-nn's).
-void place_code(kernels::GeneratedKernel& kernel, const Placement& placement, bool baseline);
+// Puts a generated kernel's code where the placement says.
+void place_code(kernels::GeneratedKernel& kernel, const Placement& placement);
+
+// The same placement for esp-nn's own kernel (a baseline in its role as what esp-nn runs): its code
+// is compiled into .text, so it runs from flash. Chosen by pietune, the same program is emitted
+// where pietune's kernels go.
+Placement as_espnn_runs_it(Placement placement);
 
 }  // namespace pietune::tuner

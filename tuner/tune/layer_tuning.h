@@ -26,7 +26,8 @@ struct LayerTuning {
   bool covered = false;                    // some family implements the op
   std::string strategy;                    // "exhaustive", "local", "time-limited"
   std::vector<VariantEstimate> ranked;     // every estimate made, fastest first (ties: by name)
-  std::optional<VariantEstimate> baseline; // the fastest baseline-family estimate
+  // What esp-nn runs: the fastest baseline-family variant, estimated with its code in flash.
+  std::optional<VariantEstimate> baseline;
   std::vector<IllegalFamily> illegal_families;
   std::vector<kernels::RejectedVariant> rejected;  // every rejection (legality and the SRAM limit)
   int legal_count = 0;

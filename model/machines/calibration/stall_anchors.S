@@ -3,7 +3,7 @@
 # producer's result at distance 1 ("dep") and once without ("indep"); the difference divided by
 # 2000 is the stall per iteration. a2 and a3 point at a scratch buffer in SRAM.
 
-    .text
+    .section .iram1.anchors,"ax"  # HW-T ran this code from IRAM (0x4037xxxx)
     .align 4
     .global l32i_add_dep
     .type l32i_add_dep, @function

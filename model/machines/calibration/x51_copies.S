@@ -1,7 +1,7 @@
 # Memory-copy micro-kernels following project-x51/esp32-s3-memorycopy's PIE loops (facts §5.5,
 # s3_microbench_public.md §1E): a2 = source, a3 = destination, a4 = bytes (a multiple of 32).
 
-    .text
+    .section .iram1.x51,"ax"  # X51 timed this code in IRAM (s3_microbench_public.md 1E)
     .align 4
     .global copy_pie_16
     .type copy_pie_16, @function
