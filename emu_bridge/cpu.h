@@ -27,7 +27,7 @@ inline constexpr std::uint32_t kNoIndex = 0xFFFFFFFFu;
 // One instruction, resolved once at load time: no lookups on the hot path.
 struct Decoded {
   Handler fn = nullptr;
-  // Operand i's register number (AR or QR) in assembler order; 0 for immediates and labels.
+  // Operand i's register number (AR, QR or MAC16 m0..m3) in assembler order; 0 for immediates and labels.
   std::array<std::uint8_t, model::kMaxOperands> r{};
   std::int32_t imm = 0;   // the first immediate operand
   std::int32_t imm2 = 0;  // the second immediate operand (extui mask, ldxq/stxq sel8)

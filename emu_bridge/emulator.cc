@@ -51,6 +51,7 @@ std::uint64_t run_loop(Cpu& cpu, std::uint64_t max_instructions, const TraceHook
     }
     if (d.quads > cpu.free_quads) [[unlikely]] cpu.window_check(d.quads);
     d.fn(cpu, d);
+    ++cpu.st.ccount;
     idx = cpu.next;
     bool taken = false;
     bool loop_back = false;
@@ -58,6 +59,10 @@ std::uint64_t run_loop(Cpu& cpu, std::uint64_t max_instructions, const TraceHook
       cpu.jumped = false;
       taken = true;
     } else if (idx == cpu.lend_index && cpu.st.lcount != 0) [[unlikely]] {
+      // LBEG written (wsr.lbeg) with an address that is no instruction of the program.
+      if (cpu.lbeg_index == kNoIndex)
+        cpu.fault(FaultKind::kBadTarget, fmt::format("loop back to LBEG 0x{:08x}, not an instruction of the program", cpu.st.lbeg),
+                  cpu.st.lbeg);
       --cpu.st.lcount;
       idx = cpu.lbeg_index;
       loop_back = true;
@@ -129,7 +134,9 @@ std::string format_insn(const model::Function& function, const model::Insn& insn
     switch (op.kind) {
       case model::OperandKind::kAr: text += fmt::format("a{}", op.value); break;
       case model::OperandKind::kQr: text += fmt::format("q{}", op.value); break;
-      case model::OperandKind::kImm: text += fmt::format("{}", op.value); break;
+      case model::OperandKind::kImm:
+        text += i < desc.operands.size() && desc.operands[i].mreg ? fmt::format("m{}", op.value) : fmt::format("{}", op.value);
+        break;
       case model::OperandKind::kLabel:
         if (op.value >= 0 && static_cast<std::size_t>(op.value) < function.label_names.size())
           text += function.label_names[static_cast<std::size_t>(op.value)];
@@ -194,7 +201,10 @@ Emulator::Emulator(const model::Program& program) : program_(program), cpu_(std:
             d.quads = std::max<std::uint8_t>(d.quads, static_cast<std::uint8_t>(op.value >> 2));
             break;
           case model::OperandKind::kQr: d.r[oi] = static_cast<std::uint8_t>(op.value); break;
-          case model::OperandKind::kImm: (imms++ == 0 ? d.imm : d.imm2) = op.value; break;
+          case model::OperandKind::kImm:
+            if (desc.operands[oi].mreg) d.r[oi] = static_cast<std::uint8_t>(op.value);  // MAC16 m0..m3
+            else (imms++ == 0 ? d.imm : d.imm2) = op.value;
+            break;
           case model::OperandKind::kLabel: {
             if (desc.label_is_function()) {
               if (op.value < 0 || static_cast<std::size_t>(op.value) >= f.label_names.size())

@@ -1,5 +1,6 @@
 // Architectural state of the S3 core that the emulator models: the windowed AR file, the PIE
-// registers (q0..q7, ACCX, QACC_L/QACC_H, SAR_BYTE), SAR, the zero-overhead loop registers and pc.
+// registers (q0..q7, ACCX, QACC_L/QACC_H, SAR_BYTE), SAR, the MAC16 ACC and m0..m3, CCOUNT, the
+// zero-overhead loop registers and pc.
 #pragma once
 
 #include <array>
@@ -83,6 +84,15 @@ struct MachineState {
   std::uint32_t sar = 0;       // 6 bits
   std::uint32_t sar_byte = 0;  // 4 bits
 
+  // MAC16 option: ACC (ACCHI[7:0] : ACCLO[31:0]), kept sign-extended from 40 bits like accx, and
+  // the data registers m0..m3.
+  std::int64_t acc = 0;
+  std::array<std::uint32_t, 4> m{};
+  // CCOUNT as rsr.ccount reads it: the number of instructions the emulator has executed in this
+  // state (every call's, each counted once it completed; wraps at 2^32). Not a cycle count: the
+  // functional emulator knows no cycles (pietune time does).
+  std::uint32_t ccount = 0;
+
   std::uint32_t lbeg = 0;  // zero-overhead loop: first body instruction address
   std::uint32_t lend = 0;  // address after the last body instruction
   std::uint32_t lcount = 0;
@@ -96,6 +106,8 @@ struct MachineState {
   void set_accx(std::int64_t value) {
     accx = static_cast<std::int64_t>(static_cast<std::uint64_t>(value) << 24) >> 24;
   }
+  // MAC16 ACC from a value, wrapped to 40 bits.
+  void set_acc(std::int64_t value) { acc = static_cast<std::int64_t>(static_cast<std::uint64_t>(value) << 24) >> 24; }
 };
 
 }  // namespace pietune::emu

@@ -37,6 +37,16 @@ std::optional<model::Operand> parse_register(std::string_view token) {
   return std::nullopt;
 }
 
+std::string mac16_register_name(int index) {
+  PIETUNE_CHECK(index >= 0 && index <= 3) << "m" << index;
+  return fmt::format("m{}", index);
+}
+
+std::optional<int> parse_mac16_register(std::string_view token) {
+  if (token.size() != 2 || token[0] != 'm' || token[1] < '0' || token[1] > '3') return std::nullopt;
+  return token[1] - '0';
+}
+
 bool looks_like_register(std::string_view token) {
   if (token == "sp" || token == "SP") return true;
   if (token.size() < 2) return false;

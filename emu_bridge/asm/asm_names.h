@@ -16,6 +16,10 @@ std::string register_name(model::OperandKind kind, int index);
 // requires ("A2" is not a register).
 std::optional<model::Operand> parse_register(std::string_view token);
 
+// MAC16 data registers (an operand the ISA row marks OperandDesc::mreg): "m0".."m3", lower case.
+std::string mac16_register_name(int index);
+std::optional<int> parse_mac16_register(std::string_view token);
+
 // Whether a token looks like a register name in any case or with an out-of-range number ("A2", "a16",
 // "q8"): such tokens are never taken as label or symbol names.
 bool looks_like_register(std::string_view token);

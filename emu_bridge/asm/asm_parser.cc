@@ -296,6 +296,14 @@ class Parser {
                                 upper ? " (register names are lower case)" : ""));
       }
       case OperandKind::kImm: {
+        if (want.mreg) {  // a MAC16 data register, held as its number
+          const std::optional<int> m = parse_mac16_register(text);
+          if (m && want.imm.contains(*m)) return model::imm(*m);
+          const std::string allowed = want.imm.min == want.imm.max - 1
+                                          ? fmt::format("m{} or m{}", want.imm.min, want.imm.max)
+                                          : fmt::format("m{}-m{}", want.imm.min, want.imm.max);
+          fail_at(at, fmt::format("expected a MAC16 register ({}), got '{}'", allowed, text));
+        }
         if (looks_like_register(text)) fail_at(at, fmt::format("expected an immediate, got '{}'", text));
         const std::int64_t value = evaluate_expression(text, at, [this](std::string_view name) -> std::optional<std::int64_t> {
           auto it = constants_.find(std::string(name));

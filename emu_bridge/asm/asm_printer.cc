@@ -65,7 +65,9 @@ void print_insn(std::string& out, const model::Function& function, const model::
     switch (op.kind) {
       case model::OperandKind::kAr:
       case model::OperandKind::kQr: out += register_name(op.kind, op.value); break;
-      case model::OperandKind::kImm: out += fmt::format("{}", op.value); break;
+      case model::OperandKind::kImm:
+        out += i < desc.operands.size() && desc.operands[i].mreg ? mac16_register_name(op.value) : fmt::format("{}", op.value);
+        break;
       case model::OperandKind::kLabel: out += function.label_names[static_cast<std::size_t>(op.value)]; break;
     }
   }

@@ -22,6 +22,9 @@ std::string check_operands(const InsnDesc& desc, const Operand* operands, std::s
         if (got.value < 0 || got.value > 7) return fmt::format("operand {} ({}): q{} out of range", i + 1, want.name, got.value);
         break;
       case OperandKind::kImm:
+        if (want.mreg && !want.imm.contains(got.value))
+          return fmt::format("operand {} ({}): m{} is not one of m{}..m{}", i + 1, want.name, got.value, want.imm.min,
+                             want.imm.max);
         if (!want.imm.contains(got.value)) {
           if (!want.imm.set.empty())
             return fmt::format("operand {} ({}): {} is not one of {}", i + 1, want.name, got.value, fmt::join(want.imm.set, ", "));

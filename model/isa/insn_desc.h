@@ -21,7 +21,7 @@ namespace pietune::model {
 enum class OperandKind : std::uint8_t {
   kAr,     // a0..a15
   kQr,     // q0..q7
-  kImm,    // immediate, checked against ImmRange
+  kImm,    // immediate, checked against ImmRange (also a MAC16 data register: OperandDesc::mreg)
   kLabel,  // branch, jump or loop target
 };
 
@@ -46,6 +46,10 @@ struct OperandDesc {
   std::int8_t use_stage = kNoStage;  // stage at which the operand is read (kNoStage: not read)
   std::int8_t def_stage = kNoStage;  // stage at the end of which it is written (kNoStage: not written)
   ImmRange imm;                      // kImm only
+  // A MAC16 data register m0..m3 (ImmRange: the register numbers the encoding allows, e.g. m0..m1
+  // for MUL.DA's mx). Stored as a kImm whose value is the register number and spelled "m<n>" in
+  // assembly; its role and stages are recorded, but the scoreboard does not follow it (yet).
+  bool mreg = false;
 
   bool reads() const { return use_stage != kNoStage; }
   bool writes() const { return def_stage != kNoStage; }
@@ -58,6 +62,7 @@ enum class SpecialReg : std::uint8_t {
   kQaccH,
   kSar,
   kSarByte,
+  kAcc,  // MAC16 ACC: ACCHI (8 bits) : ACCLO (32 bits)
   kCount,
 };
 

@@ -125,6 +125,22 @@ OperandDesc parse_operand(std::string_view spec, std::string_view row) {
     op.kind = OperandKind::kLabel;
     return op;
   }
+  // "m[0..3]:out@2": a MAC16 data register (a kImm holding the register number).
+  if (rest.starts_with("m[")) {
+    const std::size_t close = rest.find(']');
+    PIETUNE_CHECK(close != std::string_view::npos && close + 1 < rest.size() && rest[close + 1] == ':')
+        << "row " << row << ": bad operand " << spec;
+    const std::string_view body = rest.substr(2, close - 2);
+    const std::size_t dots = body.find("..");
+    PIETUNE_CHECK(dots != std::string_view::npos) << "row " << row << ": bad register range " << body;
+    op.kind = OperandKind::kImm;
+    op.mreg = true;
+    op.imm.min = to_int(body.substr(0, dots), row);
+    op.imm.max = to_int(body.substr(dots + 2), row);
+    PIETUNE_CHECK(op.imm.min >= 0 && op.imm.max <= 3 && op.imm.min <= op.imm.max) << "row " << row << ": m register range";
+    parse_role(rest.substr(close + 2), op.role, op.use_stage, op.def_stage, row);
+    return op;
+  }
   std::size_t colon2 = rest.find(':');
   PIETUNE_CHECK(colon2 != std::string_view::npos) << "row " << row << ": bad operand " << spec;
   std::string_view kind = rest.substr(0, colon2);
@@ -140,6 +156,7 @@ SpecialReg special_reg(std::string_view name, std::string_view row) {
   if (name == "QACC_H") return SpecialReg::kQaccH;
   if (name == "SAR") return SpecialReg::kSar;
   if (name == "SAR_BYTE") return SpecialReg::kSarByte;
+  if (name == "ACC") return SpecialReg::kAcc;
   PIETUNE_CHECK(false) << "row " << row << ": unknown special register " << name;
   return SpecialReg::kAccx;
 }
@@ -220,6 +237,7 @@ const char* to_string(SpecialReg reg) {
     case SpecialReg::kQaccH: return "QACC_H";
     case SpecialReg::kSar: return "SAR";
     case SpecialReg::kSarByte: return "SAR_BYTE";
+    case SpecialReg::kAcc: return "ACC";
     case SpecialReg::kCount: break;
   }
   return "?";

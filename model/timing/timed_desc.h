@@ -15,6 +15,10 @@ namespace pietune::model {
 inline constexpr int kFirstQ = 16;
 inline constexpr int kFirstSpecial = 24;
 inline constexpr int kRegIdCount = kFirstSpecial + static_cast<int>(SpecialReg::kCount);
+// The pipeline keeps the ids an instruction reads as a bit mask in a std::uint32_t (Pipeline::reads_of,
+// same_state's (1u << kRegIdCount) - 1): ids must stay below 31. The MAC16 m0..m3 operands have no
+// ids for that reason (OperandDesc::mreg).
+static_assert(kRegIdCount <= 31, "scoreboard ids must fit the pipeline's 32-bit read masks");
 
 struct RegUse {
   std::int8_t operand;  // operand index, or -1 for a special register
