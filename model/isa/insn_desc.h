@@ -48,7 +48,7 @@ struct OperandDesc {
   ImmRange imm;                      // kImm only
   // A MAC16 data register m0..m3 (ImmRange: the register numbers the encoding allows, e.g. m0..m1
   // for MUL.DA's mx). Stored as a kImm whose value is the register number and spelled "m<n>" in
-  // assembly; its role and stages are recorded, but the scoreboard does not follow it (yet).
+  // assembly; the scoreboard follows it (ids kFirstM.., model/timing/timed_desc.h).
   bool mreg = false;
 
   bool reads() const { return use_stage != kNoStage; }

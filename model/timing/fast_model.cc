@@ -275,7 +275,7 @@ class Simulator {
     if (trips <= 0) return;
     Extents first = spare(), second = spare();
     const bool timed = !shadow_;
-    const std::uint32_t head = timed && trips > 2 ? head_reads(loop) : 0;
+    const std::uint64_t head = timed && trips > 2 ? head_reads(loop) : 0;
     Pipeline::Snapshot start;
     if (timed && trips > 2) start = pipe_.snapshot();
     const Cost at_start = pipe_.cost();
@@ -319,15 +319,15 @@ class Simulator {
   // What the first instructions of an iteration read: the only operands a wait left at the start
   // of the iteration can delay (a wait is at most a few cycles, each instruction takes one).
   // Everything when the body is too short to tell.
-  std::uint32_t head_reads(const Node& loop) const {
-    std::uint32_t mask = 0;
+  std::uint64_t head_reads(const Node& loop) const {
+    std::uint64_t mask = 0;
     int wanted = kHeadInstructions;
     const bool complete = first_reads(loop.body, wanted, mask);
     return complete ? mask : ~0u;
   }
 
   // Adds the reads of the first `wanted` instructions `nodes` execute; false if they run out.
-  bool first_reads(const std::vector<Node>& nodes, int& wanted, std::uint32_t& mask) const {
+  bool first_reads(const std::vector<Node>& nodes, int& wanted, std::uint64_t& mask) const {
     for (const Node& n : nodes) {
       if (wanted <= 0) return true;
       switch (n.kind) {

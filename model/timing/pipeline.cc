@@ -135,9 +135,7 @@ void Pipeline::issue(const ExecEvent& event) {
   // Data hazards.
   double data_bound = t;
   for (const RegUse& use : desc.reads) {
-    const int id = use.operand >= 0
-                       ? (insn.operands[use.operand].kind == OperandKind::kQr ? kFirstQ : 0) + insn.operands[use.operand].value
-                       : use.reg_id;
+    const int id = use.id(insn);
     const double need = producers_[id].ready - use.stage;
     if (need > data_bound) {
       data_bound = need;
@@ -183,9 +181,7 @@ void Pipeline::issue(const ExecEvent& event) {
 
   // Commit: scoreboard, units, counters.
   for (const RegUse& def : desc.writes) {
-    const int id = def.operand >= 0
-                       ? (insn.operands[def.operand].kind == OperandKind::kQr ? kFirstQ : 0) + insn.operands[def.operand].value
-                       : def.reg_id;
+    const int id = def.id(insn);
     producers_[id] = {t + def.stage + 1, index};
   }
   if (!desc.units.empty()) {
@@ -288,8 +284,8 @@ Pipeline::Snapshot Pipeline::snapshot() const {
   return s;
 }
 
-bool Pipeline::same_state(const Snapshot& then, std::uint32_t reads) const {
-  for (std::uint32_t m = reads & ((1u << kRegIdCount) - 1); m != 0; m &= m - 1) {
+bool Pipeline::same_state(const Snapshot& then, std::uint64_t reads) const {
+  for (std::uint64_t m = reads; m != 0; m &= m - 1) {
     const auto id = static_cast<std::size_t>(std::countr_zero(m));
     if (std::max(0.0, producers_[id].ready - next_min_) != std::max(0.0, then.ready[id] - then.next_min)) return false;
   }
@@ -311,14 +307,9 @@ bool Pipeline::same_state(const Snapshot& then, std::uint32_t reads) const {
          floor(then.body_starts_next, then.loop_back_pending, then.body_start, then.next_min);
 }
 
-std::uint32_t Pipeline::reads_of(const Insn& insn) const {
-  std::uint32_t mask = 0;
-  for (const RegUse& use : descs_[insn.opcode].reads) {
-    const int id = use.operand >= 0 ? (insn.operands[use.operand].kind == OperandKind::kQr ? kFirstQ : 0) +
-                                          static_cast<int>(insn.operands[use.operand].value)
-                                    : use.reg_id;
-    mask |= 1u << id;
-  }
+std::uint64_t Pipeline::reads_of(const Insn& insn) const {
+  std::uint64_t mask = 0;
+  for (const RegUse& use : descs_[insn.opcode].reads) mask |= std::uint64_t{1} << use.id(insn);
   return mask;
 }
 

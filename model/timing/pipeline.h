@@ -56,12 +56,12 @@ class Pipeline {
   // Whether the next instructions would see the same as from `then`: the same waits for the
   // scoreboard ids in `reads` (the operands they read), units still held, zero-overhead loop
   // floor. Then the same instruction sequence takes the same cycles.
-  bool same_state(const Snapshot& then, std::uint32_t reads) const;
+  bool same_state(const Snapshot& then, std::uint64_t reads) const;
   // The code that took an earlier run from `from` to `to` runs again from a state equivalent to
   // `from`: this pipeline moves to `to`, shifted to the current cycle, and pays its cost.
   void replay(const Snapshot& from, const Snapshot& to);
   // Scoreboard ids (bit per id) the instruction reads.
-  std::uint32_t reads_of(const Insn& insn) const;
+  std::uint64_t reads_of(const Insn& insn) const;
   // Writes every dirty PSRAM line back (what a harness that flushes the cache after the timed
   // code pays), charged as cache cycles.
   void flush_cache();

@@ -14,9 +14,10 @@ TimedDescTable::TimedDescTable(const Machine& machine) {
     t.macs = desc.macs;
     for (std::size_t i = 0; i < desc.operands.size(); ++i) {
       const OperandDesc& op = desc.operands[i];
-      if (op.kind != OperandKind::kAr && op.kind != OperandKind::kQr) continue;
-      if (op.reads()) t.reads.push_back({static_cast<std::int8_t>(i), -1, op.use_stage});
-      if (op.writes()) t.writes.push_back({static_cast<std::int8_t>(i), -1, op.def_stage});
+      const int base = op.kind == OperandKind::kAr ? 0 : op.kind == OperandKind::kQr ? kFirstQ : op.mreg ? kFirstM : -1;
+      if (base < 0) continue;  // an immediate or a label
+      if (op.reads()) t.reads.push_back({static_cast<std::int8_t>(i), static_cast<std::int8_t>(base), op.use_stage});
+      if (op.writes()) t.writes.push_back({static_cast<std::int8_t>(i), static_cast<std::int8_t>(base), op.def_stage});
     }
     // RUR/WUR stages are undocumented; the machine description decides them (gap §10.1).
     const bool rur = desc.mnemonic.starts_with("rur.");
@@ -36,6 +37,7 @@ TimedDescTable::TimedDescTable(const Machine& machine) {
 std::string reg_name(int reg_id) {
   if (reg_id < kFirstQ) return fmt::format("a{}", reg_id);
   if (reg_id < kFirstSpecial) return fmt::format("q{}", reg_id - kFirstQ);
+  if (reg_id >= kFirstM) return fmt::format("m{}", reg_id - kFirstM);
   return to_string(static_cast<SpecialReg>(reg_id - kFirstSpecial));
 }
 

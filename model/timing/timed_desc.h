@@ -5,25 +5,28 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/ir/program.h"
 #include "model/isa/func_units.h"
 #include "model/isa/insn_desc.h"
 #include "model/timing/machine.h"
 
 namespace pietune::model {
 
-// Scoreboard register ids: a0..a15, q0..q7, then the special registers.
+// Scoreboard register ids: a0..a15, q0..q7, the special registers, then the MAC16 m0..m3.
 inline constexpr int kFirstQ = 16;
 inline constexpr int kFirstSpecial = 24;
-inline constexpr int kRegIdCount = kFirstSpecial + static_cast<int>(SpecialReg::kCount);
-// The pipeline keeps the ids an instruction reads as a bit mask in a std::uint32_t (Pipeline::reads_of,
-// same_state's (1u << kRegIdCount) - 1): ids must stay below 31. The MAC16 m0..m3 operands have no
-// ids for that reason (OperandDesc::mreg).
-static_assert(kRegIdCount <= 31, "scoreboard ids must fit the pipeline's 32-bit read masks");
+inline constexpr int kFirstM = kFirstSpecial + static_cast<int>(SpecialReg::kCount);
+inline constexpr int kRegIdCount = kFirstM + 4;
+// The pipeline keeps the ids an instruction reads as a bit mask (Pipeline::reads_of).
+static_assert(kRegIdCount <= 64, "scoreboard ids must fit the pipeline's 64-bit read masks");
 
 struct RegUse {
   std::int8_t operand;  // operand index, or -1 for a special register
-  std::int8_t reg_id;   // fixed id for special registers
+  std::int8_t reg_id;   // operand uses: the id of register 0 of its file (a0, q0, m0); else the fixed id
   std::int8_t stage;
+
+  // The scoreboard id this use names in `insn`.
+  int id(const Insn& insn) const { return operand >= 0 ? reg_id + insn.operands[operand].value : reg_id; }
 };
 
 struct TimedDesc {

@@ -451,8 +451,9 @@ TEST(Mac16Timing, DotProductFollowsTheStageTable) {
   EXPECT_EQ(long_run.acc, reference_dot(48));
   EXPECT_EQ(long_run.timed.run.return_value, static_cast<std::uint32_t>(reference_dot(48)));
   // Per iteration, by the rows: each MULA reads and writes ACC at M (D = 2 - 2 + 1 = 1: back to
-  // back, no stall), reads its m registers at E and updates its address register at E (D = 1 for
-  // the next use of a2/a3, two instructions later); the m registers are not scoreboarded; the
+  // back, no stall), reads its m registers at M, where the load before it wrote them (D = 1: no
+  // stall at distance 1), and updates its address register at E (D = 1 for the next use of a2/a3,
+  // two instructions later); the
   // body (4 instructions) is longer than the zero-overhead loop's 1.7-cycle floor. So 4 cycles per
   // iteration (plus the machine's loop-back penalty, 0 from IRAM), and 8 more iterations cost
   // 32 more cycles.

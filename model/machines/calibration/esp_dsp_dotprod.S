@@ -17,7 +17,7 @@
 #   64 bytes per row: 9 per row (4 filter loads, 4 MACs, one funnel load), 2 rows per iteration.
 # Both read up to two rows and 64 bytes past the in_image window and 16 bytes past the filter.
 
-    .text
+    .section .iram1.esp_dsp,"ax"  # esp-dsp's benchmark app links libesp-dsp.a to IRAM (test/linker.lf: noflash)
     .align 4
     .global dspi_dotprod_s8
     .type dspi_dotprod_s8, @function
@@ -253,3 +253,87 @@ dspi_dotprod_s16:
     movi a2, 1
     retw.n
     .size dspi_dotprod_s16, .-dspi_dotprod_s16
+
+# Vector dot product of int16 with ACC rounding, after esp-dsp's dsps_dotprod_s16_ae32 (the ESP32
+# MAC16 kernel; dsps_dotprod.h at 108493c maps dsps_dotprod_s16 to it whenever
+# dsps_dotprod_s16_ae32_enabled, which the S3 build sets: esp-dsp has no PIE version). Our own code
+# following the structure read in espressif/esp-dsp:
+#   modules/dotprod/fixed/dsps_dotprod_s16_ae32.S at 7920a1a606b888c2841b8f44df83b2fa9d47816d: the
+#     function (entry a1, 16; len < 4 -> ESP_ERR_DSP_INVALID_LENGTH; ACCHI = 0, ACCLO = 0x7fff >> shift
+#     via SSR/SRL; a6 = 15 - shift; a7 = len / 4 - 1; a10 = 0 (set, never read); the macro; result =
+#     SRC of ACCHI:ACCLO by 15 - shift, stored with S16I; returns 0 = ESP_OK).
+#   Its macro file dsps_dotprod_s16_m_ae32.S is not in our store; the macro it calls,
+#     `dotprod_s16_ae32_full a2, a3, a7, a5`, is taken from modules/dotprod/fixed/
+#     dsls_dotprod_16s_m_ae32.S at d9d6873717f3227f30c41303f81dc3abe7d29ee4 (the same library's
+#     earlier name for it, dotprod_16s_ae32_full, same arguments): pointers back by 4, three LDINC
+#     (x0x1 -> m0, y0y1 -> m2, x2x3 -> m1), one MULA.DD.LL.LDINC (y2y3 -> m3, x0*y0), a LOOPNEZ of
+#     len / 4 - 1 trips over four MULA.DD.*.LDINC (hh m0,m2 / ll m1,m3 / hh m1,m3 / ll m0,m2, each
+#     loading the register just consumed), three MULA.DD without loads, then len % 4 by BBCI: bit 1
+#     two LDINC + hh + ll of m0,m2, bit 0 two LDINC + ll of m0,m2.
+#   Reference C dsps_dotprod_s16_ansi.c: acc (64-bit) = (0x7fff >> shift) + sum src1[i] * src2[i];
+#     dest = acc >> (15 - shift) (acc << (shift - 15) above 15), truncated to int16, no saturation.
+#   Benchmark arguments (test/prepare_csv_benchmarks.c at 35106fb): len 256, shift 0.
+# Bit-exact with the C for shift 0..15 while the sum fits ACC's 40 bits (the kernel's SAR is
+# (15 - shift) mod 32, so shifts above 15 differ, as in esp-dsp). The loads read whole words: an odd
+# len reads 2 bytes past each vector. 0x7fff and the error code do not fit MOVI: l32r literals.
+    .align 4
+    .global dsps_dotprod_s16
+    .type dsps_dotprod_s16, @function
+dsps_dotprod_s16:
+    entry a1, 16
+    movi a8, 4
+    blt a5, a8, .Ldps16_bad_len
+    # ACC = 0x7fff >> shift (the rounding term, pre-shifted so the final shift halves it).
+    movi a8, 0
+    wsr.acchi a8
+    movi a8, 0x7fff
+    ssr a6
+    srl a8, a8
+    wsr.acclo a8
+    # a6 = 15 - shift, the final right shift; a7 = len / 4 - 1 loop trips.
+    neg a6, a6
+    addi a6, a6, 15
+    srli a7, a5, 2
+    addi a7, a7, -1
+    movi.n a10, 0
+    # Preload: words are fetched with pre-increment, so start one word early.
+    addi a2, a2, -4
+    addi a3, a3, -4
+    ldinc m0, a2
+    ldinc m2, a3
+    ldinc m1, a2
+    mula.dd.ll.ldinc m3, a3, m0, m2
+    loopnez a7, .Ldps16_loop_end  # trips=63
+    mula.dd.hh.ldinc m0, a2, m0, m2
+    mula.dd.ll.ldinc m2, a3, m1, m3
+    mula.dd.hh.ldinc m1, a2, m1, m3
+    mula.dd.ll.ldinc m3, a3, m0, m2
+.Ldps16_loop_end:
+    # Drain: the three products still held in m0..m3.
+    mula.dd.hh m0, m2
+    mula.dd.ll m1, m3
+    mula.dd.hh m1, m3
+    # len % 4: two more elements, then one.
+    bbci a5, 1, .Ldps16_no_pair
+    ldinc m0, a2
+    ldinc m2, a3
+    mula.dd.hh m0, m2
+    mula.dd.ll m0, m2
+.Ldps16_no_pair:
+    bbci a5, 0, .Ldps16_no_single
+    ldinc m0, a2
+    ldinc m2, a3
+    mula.dd.ll m0, m2
+.Ldps16_no_single:
+    # dest = ACC[39:0] >> (15 - shift), low 16 bits.
+    ssr a6
+    rsr.acchi a2
+    rsr.acclo a3
+    src a2, a2, a3
+    s16i a2, a4, 0
+    movi.n a2, 0
+    retw.n
+.Ldps16_bad_len:
+    movi a2, 0x70001  # ESP_ERR_DSP_INVALID_LENGTH (ESP_ERR_DSP_BASE 0x70000 + 1)
+    retw.n
+    .size dsps_dotprod_s16, .-dsps_dotprod_s16

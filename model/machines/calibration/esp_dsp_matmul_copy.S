@@ -12,7 +12,7 @@
 # results. `shift` is the 7th C argument, on the caller's stack; the calibration harness passes
 # a2..a7 only, so it is a constant here (one instruction, as the load would be). Reads one row of
 # B and one A element past the end.
-    .text
+    .section .iram1.esp_dsp,"ax"  # esp-dsp's benchmark app links libesp-dsp.a to IRAM (test/linker.lf: noflash)
     .align 4
     .global dspm_mult_s16
     .type dspm_mult_s16, @function
@@ -71,7 +71,8 @@ dspm_mult_s16:
 # aligned too, 32 bytes per LOOPNEZ iteration (2 EE.VLD.128.IP + 2 EE.VST.128.IP, the loads first
 # so the stores do not wait); the tails of 16, 8, 4, 2 and 1 bytes are chosen by BBCI on the bits
 # of the length. (The unaligned-source path, a 3-way EE.SRC.Q.LD.IP rotation, is not modelled:
-# it returns 0.)
+# it returns 0.) X51's app links esp-dsp as an ordinary component: its code runs from flash.
+    .text
     .align 4
     .global dsps_memcpy
     .type dsps_memcpy, @function
