@@ -19,6 +19,7 @@
 #include "kernels/families/conv_espnn_im2col.h"
 #include "kernels/families/conv_first.h"
 #include "kernels/families/conv_pw.h"
+#include "kernels/families/conv_pwpix.h"
 #include "kernels/families/conv_qacc.h"
 #include "kernels/families/dwconv_espnn.h"
 #include "kernels/families/dwconv_espnn_s16.h"
@@ -136,6 +137,17 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &pix_lanes_legal,
      .generate = &pix_lanes_generate},
+    {.name = "conv_pwpix",
+     .op = OpKind::kConv2d,
+     .version = 1,
+     .prefix = "conv_qs16_pwpix",
+     .summary = "pointwise: 8 pixels in 40-bit QACC lanes, each weight selected from a register lane with the next "
+                "input row loaded in the same MAC; the bias as three taps; vector requantization from one 16-byte "
+                "record per channel",
+     .params = kConvPwpixParams,
+     .candidates = nullptr,
+     .legal = &conv_pwpix_legal,
+     .generate = &conv_pwpix_generate},
     {.name = "dwconv_qacc",
      .op = OpKind::kDepthwiseConv2d,
      .version = 1,

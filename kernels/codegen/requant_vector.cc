@@ -18,17 +18,6 @@ using model::Opcode;
 using model::q;
 
 constexpr int kMaxRightShift = 22;
-constexpr std::int64_t kMaxMultiplier = (std::int64_t{1} << 31) - (std::int64_t{1} << 15);
-
-// M = high * 2^16 + low, low in [-2^15, 2^15).
-struct Digits {
-  std::int16_t high = 0, low = 0;
-};
-
-Digits digits_of(std::int32_t m) {
-  const std::int32_t low = ((m + (1 << 15)) & 0xFFFF) - (1 << 15);
-  return {static_cast<std::int16_t>((m - low) >> 16), static_cast<std::int16_t>(low)};
-}
 
 // 2^(r-1) + 2^r zp = a * b with int16 a and b (r >= 1); zp = 1 * zp for r = 0.
 std::pair<int, int> rounding_factors(int r, int zp) {
@@ -56,14 +45,19 @@ void append_lanes16(std::vector<std::uint8_t>& out, int value) {
 
 }  // namespace
 
+MultiplierDigits multiplier_digits(std::int32_t m) {
+  const std::int32_t low = ((m + (1 << 15)) & 0xFFFF) - (1 << 15);
+  return {static_cast<std::int16_t>((m - low) >> 16), static_cast<std::int16_t>(low)};
+}
+
 std::optional<Rejection> rqvec_problem(const reference::ChannelQuantization& qz, std::int64_t max_abs_acc) {
   PIETUNE_CHECK(!qz.multipliers.empty());
   for (std::size_t c = 0; c < qz.multipliers.size(); ++c) {
     const reference::QuantizedMultiplier& m = qz.multipliers[c];
-    if (m.multiplier >= kMaxMultiplier)
+    if (m.multiplier >= kMaxDigitMultiplier)
       return Rejection{"rqvec_multiplier", fmt::format("channel {}: multiplier {} has no 16-bit high digit (needs "
                                                        "less than {})",
-                                                       c, m.multiplier, kMaxMultiplier)};
+                                                       c, m.multiplier, kMaxDigitMultiplier)};
     if (m.shift > 0)
       return Rejection{"rqvec_shift", fmt::format("channel {}: left shift {}: the digits are taken from the unshifted "
                                                   "accumulator",
@@ -90,7 +84,7 @@ std::vector<std::uint8_t> rqvec_block(const reference::ChannelQuantization& qz, 
   std::vector<std::uint8_t> out;
   std::vector<int> low(8, 0), high(8, 0), lane_shift(8, -1);
   for (std::size_t c = first; c < std::min(first + 8, qz.multipliers.size()); ++c) {
-    const Digits d = digits_of(qz.multipliers[c].multiplier);
+    const MultiplierDigits d = multiplier_digits(qz.multipliers[c].multiplier);
     low[c - first] = d.low;
     high[c - first] = d.high;
     lane_shift[c - first] = -qz.multipliers[c].shift;

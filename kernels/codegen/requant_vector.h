@@ -37,6 +37,14 @@
 
 namespace pietune::kernels::codegen {
 
+// M = high 2^16 + low with signed 16-bit digits (low in [-2^15, 2^15)); high fits int16 for every
+// M below kMaxDigitMultiplier. Shared with the pixel-lane epilogue (requant_pix.h).
+struct MultiplierDigits {
+  std::int16_t high = 0, low = 0;
+};
+inline constexpr std::int64_t kMaxDigitMultiplier = (std::int64_t{1} << 31) - (std::int64_t{1} << 15);
+MultiplierDigits multiplier_digits(std::int32_t m);
+
 // Shared vectors: ones, -2^15, 2^14, activation min and max (8 int16 lanes each).
 inline constexpr int kRqvecVectorBytes = 80;
 

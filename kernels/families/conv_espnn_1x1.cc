@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "kernels/codegen/emit.h"
+#include "kernels/codegen/transpose8.h"
 #include "model/support/error.h"
 
 namespace pietune::kernels::families {
@@ -90,41 +91,6 @@ std::optional<std::string> saturation_risk(const Layer& layer, const Shape& s, c
                          m.multiplier, q.output_offset);
   }
   return std::nullopt;
-}
-
-// The 8x8 transpose of one iteration (esp-nn's order): a8 = the slice of pixel 0, a11 = in_ch
-// (pixel stride), a10 = the buffer (advanced by 128), q5 = the input offset, q7 = 0.
-void emit_transpose_body(FunctionBuilder& b) {
-  b.emit(Opcode::kMov, {a(9), a(8)});
-  b.emit(Opcode::kEeVldL64Xp, {q(0), a(9), a(11)});
-  b.emit(Opcode::kEeVldL64Xp, {q(1), a(9), a(11)});
-  b.emit(Opcode::kEeVldH64Xp, {q(0), a(9), a(11)});
-  b.emit(Opcode::kEeVldH64Xp, {q(1), a(9), a(11)});
-  b.emit(Opcode::kEeVldL64Xp, {q(2), a(9), a(11)});
-  b.emit(Opcode::kEeVzip8, {q(0), q(1)});
-  b.emit(Opcode::kEeVldL64Xp, {q(3), a(9), a(11)});
-  b.emit(Opcode::kEeVldH64Xp, {q(2), a(9), a(11)});
-  b.emit(Opcode::kEeVldH64Ip, {q(3), a(9), imm(0)});
-  b.emit(Opcode::kEeVzip16, {q(0), q(1)});
-  b.emit(Opcode::kEeVzip8, {q(2), q(3)});
-  b.emit(Opcode::kEeVzip16, {q(2), q(3)});
-  // q0/q2 now hold channels 0-1 / 2-3 of the 8 pixels (bytes), q1/q3 channels 4-5 / 6-7 after
-  // their own VZIP.32; each pair is widened (sign mask zipped in) and offset, then stored.
-  auto widen_and_store = [&](int lo, int hi) {
-    b.emit(Opcode::kEeVzip32, {q(lo), q(hi)});
-    b.emit(Opcode::kEeVcmpLtS8, {q(4), q(hi), q(7)});
-    b.emit(Opcode::kEeVzip8, {q(hi), q(4)});
-    b.emit(Opcode::kEeVcmpLtS8, {q(6), q(lo), q(7)});
-    b.emit(Opcode::kEeVzip8, {q(lo), q(6)});
-    b.emit(Opcode::kEeVaddsS16, {q(lo), q(lo), q(5)});
-    b.emit(Opcode::kEeVaddsS16StIncp, {q(lo), a(10), q(6), q(6), q(5)});
-    b.emit(Opcode::kEeVaddsS16StIncp, {q(6), a(10), q(hi), q(hi), q(5)});
-    b.emit(Opcode::kEeVaddsS16StIncp, {q(hi), a(10), q(4), q(4), q(5)});
-    b.emit(Opcode::kEeVst128Ip, {q(4), a(10), imm(16)});
-  };
-  widen_and_store(0, 2);
-  widen_and_store(1, 3);
-  b.emit(Opcode::kAddiN, {a(8), a(8), imm(8)});
 }
 
 // The spilled QACC half at a4 (20 bytes): the low word of 40-bit lane j is at byte 5j; one l32i
@@ -322,7 +288,7 @@ void emit_blocks(FunctionBuilder& b, const Shape& s, const Paths& paths) {
   b.emit(Opcode::kEeZeroQ, {q(7)});
   b.emit(Opcode::kAddi, {a(12), a(1), imm(kInputOffset)});
   b.emit(Opcode::kEeVldbc16, {q(5), a(12)});
-  b.zero_overhead_loop(Opcode::kLoopgtz, a(9), s.in_c / 8, [&] { emit_transpose_body(b); });
+  b.zero_overhead_loop(Opcode::kLoopgtz, a(9), s.in_c / 8, [&] { codegen::emit_transpose8_widen(b); });
 
   ld(b, 6, kShift);
   ld(b, 2, kMult);

@@ -19,7 +19,7 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
   const testing::CliResult r = run_pietune({"variants", kLayers});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 9 legal, 19 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 9 legal, 23 rejected\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" cycles "), std::string::npos) << r.out;
