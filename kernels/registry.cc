@@ -133,6 +133,7 @@ constexpr FamilySpec kFamilies[] = {
      .prefix = "conv_qs16_pix",
      .summary = "8 output pixels of one channel in 40-bit QACC lanes, each weight broadcast: any kernel and groups, "
                 "NHWC or NCHW activations; one requantization slot per channel",
+     .pixel_lanes = true,
      .params = kPixParams,
      .candidates = nullptr,
      .legal = &pix_lanes_legal,
@@ -144,6 +145,7 @@ constexpr FamilySpec kFamilies[] = {
      .summary = "pointwise: 8 pixels in 40-bit QACC lanes, each weight selected from a register lane with the next "
                 "input row loaded in the same MAC; the bias as three taps; vector requantization from one 16-byte "
                 "record per channel",
+     .pixel_lanes = true,
      .params = kConvPwpixParams,
      .candidates = nullptr,
      .legal = &conv_pwpix_legal,
@@ -197,6 +199,7 @@ constexpr FamilySpec kFamilies[] = {
      .prefix = "dwconv_qs16_pix",
      .summary = "8 output pixels of one channel in 40-bit QACC lanes, the weight broadcast: one requantization "
                 "slot per channel; NHWC or NCHW activations",
+     .pixel_lanes = true,
      .params = kPixParams,
      .candidates = nullptr,
      .legal = &pix_lanes_legal,

@@ -71,6 +71,9 @@ struct FamilySpec {
   // legal only on layers whose esp-nn path (kernels/baselines/espnn/dispatch.h) is one of
   // `espnn_kernels`, so each layer has at most one baseline family and reports compare against it.
   bool baseline = false;
+  // The QACC lanes hold pixels of one output channel (not channels): an epilogue over them needs
+  // one requantization per group whatever the layer's per-channel shifts (the roofline's count).
+  bool pixel_lanes = false;
   std::span<const std::string_view> espnn_kernels = {};  // esp-nn kernel names (dispatch.cc's rows)
   std::span<const ParamSpec> params;  // in name order; kUnroll, kInputPath, kEpilogue exactly once
   // Candidate values per parameter for one layer (same order as params, each a subset of the

@@ -19,6 +19,7 @@
 #include "tuner/cli/tune_options.h"
 #include "tuner/latency/model_latency.h"
 #include "tuner/model_loader.h"
+#include "tuner/roofline/roofline.h"
 #include "tuner/search/estimate_cache.h"
 #include "tuner/tune/layer_tuning.h"
 
@@ -117,6 +118,10 @@ int run_explain(const ExplainOptions& o) {
     j["top"].push_back({{"variant", e.variant.name()}, {"cycles", e.cost.cycles}, {"breakdown", estimate_json(e)}});
   }
   if (const VariantEstimate* w = t.chosen()) {
+    // The bounds that limit the winner (tuner/roofline/roofline.h).
+    const Roofline r = roofline(layer, w->variant, machine, options.placement);
+    text += fmt::format("roofline of {}: {}\n", w->variant.name(), roofline_text(r, w->cost.cycles));
+    j["roofline"] = roofline_json(r, w->cost.cycles);
     text += fmt::format("why {} wins:\n", w->variant.name());
     j["why"] = nlohmann::ordered_json::array();
     for (const auto& [family, e] : best_of) {
@@ -163,7 +168,7 @@ void register_explain_command(CLI::App& app) {
   command->add_option("MODEL", options->model, "a .tflite model or a JSON layer file")->required();
   command->add_option("--layer", options->layer, "the layer's index (its position in a .tflite model)")->required();
   command->add_option("--top", options->top, "how many variants to list")->capture_default_str();
-  command->add_flag("--json", options->json, "print JSON: {layer, op, families, espnn_path, top, why, latency}");
+  command->add_flag("--json", options->json, "print JSON: {layer, op, families, espnn_path, top, roofline, why, latency}");
   CLI::Option* no_db =
       command->add_flag("--no-db", options->no_db, "estimate without reading or writing the cost database");
   // Only what one layer's search reads: --time-limit, --jobs and --verify-cases would do nothing here

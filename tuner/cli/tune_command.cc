@@ -112,7 +112,7 @@ int run_tune(const TuneCommandOptions& o) {
   const ModelKernels kernels = build_model_kernels(model, o.model, result, options.placement);
   const ModelLatency latency = model_latency(model, result, machine);
   const EmitContext context{.model = model, .model_name = model_name, .options = options, .result = result,
-                            .kernels = kernels, .latency = latency, .machine_name = machine.name,
+                            .kernels = kernels, .latency = latency, .machine = machine, .machine_name = machine.name,
                             .clock_hz = machine.clock_hz,
                             .db_path = o.tune.db, .date = utc_now()};
   const nlohmann::ordered_json report = report_json(context);

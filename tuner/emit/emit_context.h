@@ -4,6 +4,7 @@
 #include <string>
 
 #include "kernels/layer.h"
+#include "model/timing/machine.h"
 #include "tuner/emit/kernel_instances.h"
 #include "tuner/latency/model_latency.h"
 #include "tuner/tune/tune_model.h"
@@ -17,6 +18,7 @@ struct EmitContext {
   const TuneResult& result;
   const ModelKernels& kernels;
   const ModelLatency& latency;
+  const model::Machine& machine;
   std::string machine_name;
   double clock_hz = 0;
   std::string db_path;

@@ -371,6 +371,19 @@ std::string variant_cell(const Json& l) {
   return l.at("covered").get<bool>() ? "no legal variant" : "reference op";
 }
 
+// "requant 67%": the chosen variant's bottleneck and how close it comes to its in-order bound
+// (tuner/roofline/roofline.h), the bounds in a tooltip.
+std::string roofline_cell(const Json& c) {
+  if (c.is_null() || !c.contains("roofline")) return "<td>-</td>";
+  const Json& r = c.at("roofline");
+  std::string tip;
+  for (const char* bound : {"mac", "requant", "data", "memory"})
+    if (r.contains(bound)) tip += fmt::format("{}{} {}", tip.empty() ? "" : ", ", bound, grouped(r.at(bound).get<double>()));
+  tip += fmt::format("; in order (max(mac + requant, data) + memory) {}", grouped(r.at("in_order").get<double>()));
+  return fmt::format("<td title=\"{}\">{} {:.0f}%</td>", tip, r.at("bottleneck").get<std::string>(),
+                     100 * r.at("share").get<double>());
+}
+
 std::string layer_row(const Json& l, const Clock& clock) {
   const auto& c = l.at("chosen");
   const auto& b = l.at("baseline");
@@ -379,19 +392,20 @@ std::string layer_row(const Json& l, const Clock& clock) {
     const double cycles = v.at("cycles").get<double>();
     return fmt::format("<td>{}</td><td>{}</td>", grouped(cycles), milliseconds(cycles, clock.hz));
   };
-  return fmt::format("<tr><td>{}</td><td>{}</td><td>{}&rarr;{}</td><td>{}</td><td>{}{}</td>{}<td>{}</td>{}<td>{}"
+  return fmt::format("<tr><td>{}</td><td>{}</td><td>{}&rarr;{}</td><td>{}</td><td>{}{}</td>{}<td>{}</td>{}{}<td>{}"
                      "</td></tr>\n",
                      l.at("index").get<int>(), text_of(l, "op"), text_of(l, "input"), text_of(l, "output"),
                      grouped(static_cast<double>(l.at("macs").get<std::int64_t>())), variant_cell(l),
                      rejection_tags(l), cycles_cells(c),
                      c.is_null() || !has_macs(l) ? "-" : macs_per_cycle_text(c.at("macs_per_cycle").get<double>()),
-                     cycles_cells(b),
+                     roofline_cell(c), cycles_cells(b),
                      l.at("speedup").is_null() ? "-" : fmt::format("{:.2f}x", l.at("speedup").get<double>()));
 }
 
 std::string layer_table(const Json& layers, const Clock& clock) {
   std::string html = "<h2>Layers</h2>\n<table><tr><th>#</th><th>op</th><th>shape</th><th>MACs</th><th>chosen "
-                     "variant</th><th>cycles</th><th>ms</th><th>MAC/cycle</th><th>baseline cycles</th><th>baseline "
+                     "variant</th><th>cycles</th><th>ms</th><th>MAC/cycle</th><th title=\"bottleneck, and the share of the "
+                     "in-order bound, max(mac + requant, data) + memory, reached\">roofline</th><th>baseline cycles</th><th>baseline "
                      "ms</th><th>speedup</th></tr>\n";
   for (const auto& l : layers) html += layer_row(l, clock);
   return html + "</table>\n";

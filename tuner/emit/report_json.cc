@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "kernels/baselines/espnn/dispatch.h"
+#include "tuner/roofline/roofline.h"
 #include "tuner/search/estimate.h"
 #include "tuner/tune/provenance.h"
 
@@ -39,6 +40,10 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
                    {"macs_per_cycle", e->cost.cycles > 0 ? static_cast<double>(layer.macs()) / e->cost.cycles : 0.0},
                    {"breakdown", estimate_json(*e)},
                    {"function", lk != nullptr ? lk->function : ""}};
+    // The bounds that limit it and how close it comes (tuner/roofline/roofline.h).
+    if (lk != nullptr)
+      j["chosen"]["roofline"] = roofline_json(
+          roofline(layer, e->variant, lk->kernel, c.machine, c.options.placement), e->cost.cycles);
   }
   j["baseline"] = nullptr;
   j["speedup"] = nullptr;

@@ -44,6 +44,12 @@ std::string report_table(const nlohmann::ordered_json& r) {
       const std::string reason = e.at("reason").get<std::string>();
       out += "       esp-nn: " + (kernel.empty() ? reason : fmt::format("{} ({})", kernel, reason)) + "\n";
     }
+    if (!chosen.is_null() && chosen.contains("roofline")) {  // tuner/roofline/roofline.h
+      const auto& rf = chosen.at("roofline");
+      out += fmt::format("       roofline: {}-bound; in order {:.0f} cycles, at {:.0f}% of it\n",
+                         rf.at("bottleneck").get<std::string>(), rf.at("in_order").get<double>(),
+                         100 * rf.at("share").get<double>());
+    }
     if (!chosen.is_null() && !base.is_null() && chosen.at("variant") == base.at("variant"))
       out += "       no pietune dataflow beats esp-nn's own kernel here: the chosen kernel is esp-nn's loop (its\n"
              "       baseline), emitted where pietune's kernels go\n";
