@@ -2,6 +2,9 @@
 // default and in .text with --code flash; flash code pays its loop-backs' refetch, and with
 // --icache cold its line fills too (the fetch cause in report.json), which IRAM code never does;
 // bad values exit 2.
+#include <algorithm>
+#include <cstdint>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -51,6 +54,30 @@ TEST(CodePlacementCli, KernelsGoToIramUnlessToldFlashAndColdFlashCodePaysItsFetc
   const Tuned warm = tune(scratch, "warm", {"--code", "flash"});
   EXPECT_GT(total_fetch(warm.report), 0);  // loop-backs through the cache
   EXPECT_GT(total_fetch(flash.report), total_fetch(warm.report));
+}
+
+// The memory the application gives the kernels (report.json totals): the largest layer's scratch,
+// every layer's constants where --weights puts them, the code where --code puts it.
+TEST(CodePlacementCli, TotalsGiveScratchConstantsAndCode) {
+  const testing::ScratchDir scratch("pietune_memory_totals");
+  const Tuned iram = tune(scratch, "iram", {});
+  std::uint64_t largest_scratch = 0, constants = 0;
+  for (const auto& layer : iram.report.at("layers")) {
+    if (layer.at("chosen").is_null()) continue;
+    const auto& b = layer.at("chosen").at("breakdown");
+    largest_scratch = std::max(largest_scratch, b.at("scratch_bytes").get<std::uint64_t>());
+    constants += b.at("constant_bytes").get<std::uint64_t>();
+  }
+  const auto& t = iram.report.at("totals");
+  EXPECT_EQ(t.at("scratch_bytes").get<std::uint64_t>(), largest_scratch);
+  EXPECT_EQ(t.at("constant_bytes").get<std::uint64_t>(), constants);
+  EXPECT_GT(t.at("code_bytes").get<std::uint64_t>(), 100u);
+  EXPECT_EQ(t.at("constants_in"), "flash");
+  EXPECT_EQ(t.at("code_in"), "iram");
+
+  const Tuned moved = tune(scratch, "moved", {"--code", "flash", "--weights", "sram"});
+  EXPECT_EQ(moved.report.at("totals").at("constants_in"), "sram");
+  EXPECT_EQ(moved.report.at("totals").at("code_in"), "flash");
 }
 
 TEST(CodePlacementCli, TimeChargesColdTextCode) {

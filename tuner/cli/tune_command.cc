@@ -20,6 +20,7 @@
 #include "tuner/cli/tune_options.h"
 #include "tuner/emit/asm_emitter.h"
 #include "tuner/emit/component_emitter.h"
+#include "tuner/emit/tflm_hook_emitter.h"
 #include "tuner/emit/header_emitter.h"
 #include "tuner/emit/report_html.h"
 #include "tuner/emit/report_json.h"
@@ -39,13 +40,14 @@ struct TuneCommandOptions {
 };
 
 struct OutputPaths {
-  std::string header, assembly, report_json, report_html, component_cmake, component_manifest;
+  std::string header, assembly, report_json, report_html, component_cmake, component_manifest, tflm_header,
+      tflm_source;
 };
 
 OutputPaths output_paths(const std::string& out_dir, const std::string& id) {
   const std::string base = out_dir + "/" + id + "_pietune";
   return {base + ".h",           base + ".S", out_dir + "/report.json", out_dir + "/report.html",
-          out_dir + "/CMakeLists.txt", out_dir + "/idf_component.yml"};
+          out_dir + "/CMakeLists.txt", out_dir + "/idf_component.yml", base + "_tflm.h", base + "_tflm.cc"};
 }
 
 // The output folder becomes an ESP-IDF component: its CMakeLists.txt and idf_component.yml are
@@ -76,7 +78,8 @@ nlohmann::ordered_json summary_json(const TuneCommandOptions& o, const TuneResul
           {"outputs",
            {{"header", paths.header}, {"assembly", paths.assembly}, {"report_json", paths.report_json},
             {"report_html", paths.report_html}, {"component_cmake", paths.component_cmake},
-            {"component_manifest", paths.component_manifest}}},
+            {"component_manifest", paths.component_manifest}, {"tflm_header", paths.tflm_header},
+            {"tflm_source", paths.tflm_source}}},
           {"layers", result.layers.size()},
           {"layers_tuned", tuned_layers(result)},
           {"totals", report.at("totals")},
@@ -122,7 +125,9 @@ int run_tune(const TuneCommandOptions& o) {
                           {paths.report_json, report.dump(2) + "\n"},
                           {paths.report_html, report_html(report)},
                           {paths.component_cmake, emit_component_cmake(context)},
-                          {paths.component_manifest, emit_component_manifest(context)}});
+                          {paths.component_manifest, emit_component_manifest(context)},
+                          {paths.tflm_header, emit_tflm_hook_header(context)},
+                          {paths.tflm_source, emit_tflm_hook_source(context)}});
   run.finish();
 
   if (o.json) {
@@ -131,10 +136,11 @@ int run_tune(const TuneCommandOptions& o) {
     std::fputs(report_table(report).c_str(), stdout);
   }
   fmt::print(stderr, "tuned {} of {} layers in {:.2f}s: {} estimates computed, {} reused; {} verifications run, {} "
-             "reused; wrote {}, {}, {}, {} and the component's {}, {} (run {} in {})\n",
+             "reused; wrote {}, {}, {}, {}, the component's {}, {} and the TFLite Micro hook {}, {} (run {} in {})\n",
              tuned_layers(result), model.layers.size(), result.seconds, result.computed, result.reused,
              result.verifications_run, result.verifications_reused, paths.header, paths.assembly, paths.report_json,
-             paths.report_html, paths.component_cmake, paths.component_manifest, result.run_id, o.tune.db);
+             paths.report_html, paths.component_cmake, paths.component_manifest, paths.tflm_header, paths.tflm_source,
+             result.run_id, o.tune.db);
   for (const LayerResult& l : result.layers)
     for (const VerificationOutcome& v : l.verifications)
       if (!v.passed)

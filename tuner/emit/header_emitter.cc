@@ -81,6 +81,8 @@ std::string emit_header(const EmitContext& c) {
     out += fmt::format("#define {}_L{}_KERNEL {}\n", macro, l.layer_index, l.function);
     out += fmt::format("#define {}_L{}_VARIANT \"{}\"\n", macro, l.layer_index, l.variant);
     out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, cycles);
+    // The operator's output tensor in the .tflite (-1 for a JSON layer): how the TFLM hook finds it.
+    out += fmt::format("#define {}_L{}_OUTPUT_TENSOR {}\n", macro, l.layer_index, layer.output().id);
     // What the caller must guarantee: aligned buffers, and mapped bytes past the input's end.
     out += fmt::format("#define {0}_L{1}_INPUT_ALIGN {2}\n#define {0}_L{1}_OUTPUT_ALIGN {3}\n"
                        "#define {0}_L{1}_INPUT_OVERREAD_BYTES {4}\n",
@@ -117,7 +119,8 @@ std::string emit_header(const EmitContext& c) {
   if (!reference_layers.empty())
     out += "/* Layers without a kernel here (the table says NULL: run the reference op):\n" + reference_layers + " */\n\n";
   out += fmt::format(
-      "typedef struct {{\n  int layer;\n  const char* op;\n  const char* family;   /* NULL: no kernel, use the "
+      "typedef struct {{\n  int layer;\n  int output_tensor;  /* the operator's output tensor index (-1: JSON layer) */\n"
+      "  const char* op;\n  const char* family;   /* NULL: no kernel, use the "
       "reference op */\n  const char* variant;\n  const char* params;\n  uint32_t predicted_cycles;\n  {0}_kernel_fn "
       "kernel;     /* one-input layers */\n  {0}_kernel2_fn kernel2;   /* two-input layers (ADD, MUL); the other is "
       "NULL */\n  const uint32_t* call_block;\n}} {1};\n\n",
@@ -127,12 +130,14 @@ std::string emit_header(const EmitContext& c) {
     const kernels::Layer& layer = c.model.layers[i];
     const LayerKernel* lk = find_layer_kernel(c.kernels, layer.index);
     if (lk == nullptr) {
-      rows += fmt::format("    {{{}, \"{}\", NULL, NULL, NULL, 0, NULL, NULL, NULL}},\n", layer.index, layer.op_name);
+      rows += fmt::format("    {{{}, {}, \"{}\", NULL, NULL, NULL, 0, NULL, NULL, NULL}},\n", layer.index,
+                          layer.outputs.empty() ? -1 : layer.output().id, layer.op_name);
       continue;
     }
     const VariantEstimate& e = *c.result.layers[i].chosen_estimate();
     const bool two = two_inputs(layer);
-    rows += fmt::format("    {{{}, \"{}\", \"{}\", \"{}\", \"{}\", {}u, {}, {}, {}}},\n", layer.index, layer.op_name,
+    rows += fmt::format("    {{{}, {}, \"{}\", \"{}\", \"{}\", \"{}\", {}u, {}, {}, {}}},\n", layer.index,
+                        layer.output().id, layer.op_name,
                         e.variant.family, lk->variant, params_text(e.variant), std::llround(e.cost.cycles),
                         two ? "NULL" : lk->function, two ? lk->function : "NULL", lk->call_block);
   }

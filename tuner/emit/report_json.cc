@@ -6,6 +6,7 @@
 #include "kernels/baselines/espnn/dispatch.h"
 #include "tuner/roofline/roofline.h"
 #include "tuner/search/estimate.h"
+#include "tuner/search/placement.h"
 #include "tuner/tune/provenance.h"
 
 namespace pietune::tuner {
@@ -94,13 +95,26 @@ nlohmann::ordered_json report_json(const EmitContext& c) {
       baseline += lr.tuning.baseline ? lr.tuning.baseline->cost.cycles : e->cost.cycles;
     }
   }
+  // What the application must give the kernels: the scratch (the largest layer's: they run one at
+  // a time), the constants where --weights puts them, the code where --code puts it.
+  std::uint64_t constant_bytes = 0, code_bytes = 0;
+  for (const LayerKernel& lk : c.kernels.layers) {
+    for (const kernels::ConstantBuffer& b : lk.kernel.constants) constant_bytes += b.bytes.size();
+    if (lk.owns_function)
+      for (const model::Function& f : lk.kernel.program.functions) code_bytes += f.size_bytes();
+  }
   j["totals"] = {{"cycles", cycles},
                  {"baseline_cycles", baseline},
                  {"macs", macs},
                  {"estimates_computed", c.result.computed},
                  {"estimates_reused", c.result.reused},
                  {"seconds", c.result.seconds},
-                 {"clock_hz", c.clock_hz}};
+                 {"clock_hz", c.clock_hz},
+                 {"scratch_bytes", c.kernels.scratch_bytes},
+                 {"constant_bytes", constant_bytes},
+                 {"constants_in", region_name(c.options.placement.weights)},
+                 {"code_bytes", code_bytes},
+                 {"code_in", c.options.placement.code_in_iram ? "iram" : "flash"}};
   const ModelLatency& m = c.latency;
   auto way = [&](double cycles) {
     return nlohmann::ordered_json{{"cycles", cycles}, {"ms", cycles / c.clock_hz * 1e3}};

@@ -64,6 +64,12 @@ std::string report_table(const nlohmann::ordered_json& r) {
                      cycles, cycles / t.at("clock_hz").get<double>() * 1e3, t.at("clock_hz").get<double>() / 1e6, cycles > 0 ? static_cast<double>(t.at("macs").get<std::int64_t>()) / cycles : 0.0,
                      cycles > 0 ? base / cycles : 0.0, t.at("estimates_computed").get<std::int64_t>(),
                      t.at("estimates_reused").get<std::int64_t>());
+  if (t.contains("scratch_bytes"))
+    out += fmt::format("memory: scratch {} bytes (the largest layer's, given by the caller), constants {} bytes in {}, "
+                       "code {} bytes in {}\n",
+                       t.at("scratch_bytes").get<std::uint64_t>(), t.at("constant_bytes").get<std::uint64_t>(),
+                       t.at("constants_in").get<std::string>(), t.at("code_bytes").get<std::uint64_t>(),
+                       t.at("code_in").get<std::string>());
   if (r.contains("latency")) out += latency_line(r.at("latency"));
   return out;
 }
