@@ -121,6 +121,13 @@ void emit_rqpix_epilogue(FunctionBuilder& b, const RqpixRegs& r) {
   const auto mac = [&](int x, int y) { b.emit(Opcode::kEeVmulasS16Qacc, {q(x), q(y)}); };
   const auto smac = [&](int x, int lane) { b.emit(Opcode::kEeVsmulasS16Qacc, {q(x), q(r.record_q), imm(lane)}); };
   const auto srcmb = [&](int dst, int shift_reg) { b.emit(Opcode::kEeSrcmbS16Qacc, {q(dst), a(shift_reg), imm(0)}); };
+  // A constant shift: its register, or t0 loaded with it (t0 is free wherever a constant shift is
+  // used).
+  const auto shift = [&](int reg, int value) {
+    if (reg >= 0) return reg;
+    b.emit(Opcode::kMovi, {a(r.t0), imm(value)});
+    return r.t0;
+  };
   const int m215 = r.minus_2_15_q, ones = r.ones_q;
   if (r.left_record >= 0) {
     // The digits of x' = x 2^L: q0 = x'h = floor(x / 2^(16-L)), q1 = d = x'l - 2^15 = v 2^L.
@@ -135,21 +142,21 @@ void emit_rqpix_epilogue(FunctionBuilder& b, const RqpixRegs& r) {
     lsmac(0, kLeftStep);
     lsmac(0, kLeftStep);
     lsmac(ones, kLeftStep);
-    srcmb(1, r.shift0);
+    srcmb(1, shift(r.shift0, 0));
     b.emit(Opcode::kEeZeroQacc, {});
     lsmac(1, kLeftScale);
-    srcmb(1, r.shift0);
+    srcmb(1, shift(r.shift0, 0));
   } else {
     // The digits of x: q0 = xh = floor(x / 2^16), q1 = d = xl - 2^15 (x restored from its image).
     b.emit(Opcode::kMov, {a(r.t0), a(r.save)});
     emit_store_qacc_image(b, r.t0);
-    srcmb(0, r.shift16);
+    srcmb(0, shift(r.shift16, 16));
     b.emit(Opcode::kMov, {a(r.t0), a(r.save)});
     emit_load_qacc_image(b, r.t0);
     mac(0, m215);
     mac(0, m215);
     mac(ones, m215);
-    srcmb(1, r.shift0);
+    srcmb(1, shift(r.shift0, 0));
   }
   // h = floor((x M + 2^30) / 2^31) in QACC; q4 = 2^14.
   b.emit(Opcode::kEeZeroQacc, {});
@@ -158,17 +165,17 @@ void emit_rqpix_epilogue(FunctionBuilder& b, const RqpixRegs& r) {
   smac(1, kMultLow);  // xl Ml = d Ml + 2^15 Ml
   smac(4, kMultLow);
   smac(4, kMultLow);
-  srcmb(7, r.shift16);
+  srcmb(7, shift(r.shift16, 16));
   smac(0, kMultLow);  // xh Ml
   smac(1, kMultHigh);  // xl Mh
   smac(4, kMultHigh);
   smac(4, kMultHigh);
-  srcmb(7, r.shift15);
+  srcmb(7, shift(r.shift15, 15));
   smac(0, kMultHigh);  // 2 xh Mh
   smac(0, kMultHigh);
   // RoundingDivideByPOT (the sign of sat16(h) is h's), the output zero point, the activation
   // clamp, the 8 low bytes packed.
-  srcmb(7, r.shift0);
+  srcmb(7, shift(r.shift0, 0));
   b.emit(Opcode::kEeZeroQ, {q(5)});
   b.emit(Opcode::kEeVcmpLtS16, {q(5), q(7), q(5)});
   smac(5, kRounds);

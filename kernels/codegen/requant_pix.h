@@ -68,7 +68,7 @@ struct RqpixRegs {
   int vectors = 8;       // in: the shared 2^14, zero point, min, max vectors (advanced past them)
   int record = 15;       // in: the record's address (its kShift lane is read)
   int save = 13;         // in: a 16-byte aligned kQaccImageBytes save area (kept)
-  int shift16 = 11, shift15 = 12, shift0 = 14;  // in: 16, 15, 0 (kept)
+  int shift16 = 11, shift15 = 12, shift0 = 14;  // in: 16, 15, 0 (kept); -1: loaded into t0 when used
   int t0 = 10;           // clobbered
   int left_record = -1;  // in (layers with left shifts): the second record's address (advanced past it)
 };

@@ -10,6 +10,7 @@
 #include "kernels/codegen/emit.h"
 #include "kernels/codegen/qacc_image.h"
 #include "kernels/codegen/qacc_lanes.h"
+#include "kernels/codegen/requant_pix.h"
 #include "kernels/codegen/requant_scalar.h"
 #include "kernels/codegen/requant_srcmb.h"
 #include "kernels/codegen/requant_vector.h"
@@ -85,6 +86,7 @@ AbsWeightSums abs_weight_sums(const Layer& layer, const ConvGeometry& g, const G
 }
 
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
+bool record_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqpix"; }
 bool nchw(const Variant& variant) { return variant.word("activations") == "nchw"; }
 
 // Per channel: the bias as a QACC image of 8 equal lanes and the channel's one-slot rqvec block.
@@ -194,6 +196,15 @@ std::optional<Rejection> pix_lanes_legal(const Layer& layer, const Variant& vari
   const AbsWeightSums sums = abs_weight_sums(layer, g, gr);
   if (vector_epilogue(variant))
     if (auto r = check_rqvec_s16(layer, qz, sums)) return r;
+  if (record_epilogue(variant)) {
+    const bool have_data = layer.weights->data != nullptr;
+    const std::vector<std::int32_t> bias =
+        have_data ? bias_int32(layer, g.out_c) : std::vector<std::int32_t>(static_cast<std::size_t>(g.out_c), 0);
+    std::vector<std::int64_t> max_abs_acc(sums.size());
+    for (std::size_t c = 0; c < sums.size(); ++c)
+      max_abs_acc[c] = (have_data ? std::llabs(bias[c]) : std::int64_t{1} << 24) + 255 * sums[c];
+    if (auto r = codegen::rqpix_problem(qz, bias, max_abs_acc)) return r;
+  }
   if (auto r = check_qacc40_range(sums, gr.terms(g), gr.cin_g == 1 ? "taps" : "products")) return r;
   return check_scratch(plane_of(g).bytes * g.in_c, "the staged int16 planes");
 }
@@ -207,6 +218,8 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
   const std::vector<std::int32_t> bias = bias_int32(layer, g.out_c);
   const std::int64_t taps = g.taps();
   const bool rqvec = vector_epilogue(variant);
+  const bool rqpix = record_epilogue(variant);
+  const bool left_shifts = rqpix && codegen::rqpix_left_shifts(qz);
   const bool planar = nchw(variant);
 
   GeneratedKernel k;
@@ -225,11 +238,23 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
   if (rqvec) {
     k.constants.push_back({"rqvec_channels", channel_rqvec_blocks(bias, qz)});
     k.constants.push_back({"rqvec_vectors", codegen::rqvec_vectors(qz)});
+  } else if (rqpix) {
+    ConstantBuffer records{"rqpix_records", {}};
+    for (std::size_t c = 0; c < bias.size(); ++c) {
+      const std::vector<std::uint8_t> record = codegen::rqpix_record(qz, bias[c], c);
+      records.bytes.insert(records.bytes.end(), record.begin(), record.end());
+      if (left_shifts) {
+        const std::vector<std::uint8_t> left = codegen::rqpix_left_record(qz, c);
+        records.bytes.insert(records.bytes.end(), left.begin(), left.end());
+      }
+    }
+    k.constants.push_back(std::move(records));
+    k.constants.push_back({"rqpix_vectors", codegen::rqpix_vectors(qz)});
   } else {
     k.constants.push_back({"requant_table", codegen::requant_table(bias, qz)});
   }
   const std::int64_t planes_bytes = p.bytes * g.in_c;
-  k.scratch_bytes = static_cast<std::uint32_t>(planes_bytes + (rqvec ? codegen::kQaccImageBytes : 0));
+  k.scratch_bytes = static_cast<std::uint32_t>(planes_bytes + (rqvec || rqpix ? codegen::kQaccImageBytes : 0));
   const std::int32_t out_plane = g.out_h * g.out_w;
   // Output bytes between horizontal neighbours of one channel, and between channels.
   const std::int32_t out_step = planar ? 1 : g.out_c;
@@ -237,11 +262,11 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
 
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);
-  if (rqvec)
+  if (rqvec || rqpix)
     codegen::call_block_to_slots(b, {kSlotWeightsBase, kSlotTableBase, kSlotVectors, kSlotPlanes}, 7);
   else
     codegen::call_block_to_slots(b, {kSlotWeightsBase, kSlotTableBase, kSlotPlanes}, 7);
-  if (rqvec) {
+  if (rqvec || rqpix) {
     codegen::add_const(b, 8, 7, static_cast<std::int32_t>(planes_bytes), 9);
     codegen::store_slot(b, 8, kSlotSave);
   }
@@ -287,7 +312,7 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
     if (rqvec)
       codegen::emit_load_qacc_image(b, 6);
     else
-      b.emit(Opcode::kEeZeroQacc, {});
+      b.emit(Opcode::kEeZeroQacc, {});  // rqpix: the bias comes as taps after the channel's own
     if (gr.cin_g == 1) {
       for (std::int64_t t = 0; t < taps; ++t) emit_tap(t);
     } else {  // the group's input planes in turn, then a9 back at the group's first
@@ -301,6 +326,30 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
       codegen::load_slot(b, 12, kSlotVectors);
       codegen::load_slot(b, 13, kSlotSave);
       codegen::emit_rqvec_epilogue(b, 1, codegen::RqvecRegs{.block = 6, .vectors = 12, .save = 13, .t0 = 14, .t1 = 15});
+      codegen::emit_store_lanes(b, 7, lanes, 4, 14, out_step, 15);
+    } else if (rqpix) {
+      // The record (a6 steps past it, to the second record with left shifts), the vectors -2^15
+      // and 1 into q2 / q3 (a12 steps to the epilogue's), the bias taps, the epilogue.
+      b.emit(Opcode::kMov, {a(15), a(6)});
+      b.emit(Opcode::kEeVld128Ip, {q(6), a(6), imm(codegen::kRecordBytes)});
+      codegen::load_slot(b, 12, kSlotVectors);
+      b.emit(Opcode::kEeVld128Ip, {q(2), a(12), imm(16)});
+      b.emit(Opcode::kEeVld128Ip, {q(3), a(12), imm(16)});
+      b.emit(Opcode::kEeVsmulasS16Qacc, {q(2), q(6), imm(codegen::kBiasHigh)});
+      b.emit(Opcode::kEeVsmulasS16Qacc, {q(2), q(6), imm(codegen::kBiasHigh)});
+      b.emit(Opcode::kEeVsmulasS16Qacc, {q(3), q(6), imm(codegen::kBiasLow)});
+      codegen::load_slot(b, 13, kSlotSave);
+      codegen::emit_rqpix_epilogue(b, codegen::RqpixRegs{.record_q = 6,
+                                                         .minus_2_15_q = 2,
+                                                         .ones_q = 3,
+                                                         .vectors = 12,
+                                                         .record = 15,
+                                                         .save = 13,
+                                                         .shift16 = -1,
+                                                         .shift15 = -1,
+                                                         .shift0 = -1,
+                                                         .t0 = 14,
+                                                         .left_record = left_shifts ? 6 : -1});
       codegen::emit_store_lanes(b, 7, lanes, 4, 14, out_step, 15);
     } else {
       for (int lane = 0; lane < lanes; ++lane) {
@@ -318,8 +367,9 @@ GeneratedKernel pix_lanes_generate(const Layer& layer, const Variant& variant) {
   // would thrash it). A tile is whole groups, or part of one group's channels when a group alone
   // is over the budget (a plain convolution is one group).
   constexpr std::int64_t kTileConstantBudget = 16 * 1024;
-  const std::int64_t channel_bytes =
-      rqvec ? codegen::kQaccImageBytes + codegen::rqvec_block_bytes(1) : codegen::kRequantEntryBytes;
+  const std::int64_t channel_bytes = rqvec   ? codegen::kQaccImageBytes + codegen::rqvec_block_bytes(1)
+                                    : rqpix ? codegen::kRecordBytes * (left_shifts ? 2 : 1)
+                                            : codegen::kRequantEntryBytes;
   const std::int64_t channel_constant_bytes = channel_bytes + 2 * gr.terms(g);
   const bool whole_groups = gr.out_per_group * channel_constant_bytes <= kTileConstantBudget;
   const int tile_groups = whole_groups ? static_cast<int>(std::clamp<std::int64_t>(

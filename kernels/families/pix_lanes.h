@@ -21,16 +21,18 @@
 // a depthwise layer: oc / depth multiplier) and tap, one 16-byte load of the phase row (aligned
 // when the tap's column offset is a multiple of 8 elements, else EE.LD.128.USAR.IP +
 // EE.VLD.128.IP + EE.SRC.Q), the weight broadcast with EE.VLDBC.16.IP and one EE.VMULAS.S16.QACC;
-// then the epilogue: rqvec with one slot, or rqscalar lane by lane. The 8 results go to 8
+// then the epilogue: rqvec with one slot, rqpix (the bias as three taps after the channel's own,
+// every factor a lane of the channel's record), or rqscalar lane by lane. The 8 results go to 8
 // consecutive bytes (nchw) or C bytes apart (nhwc); channels inside the block loop keep every
 // output write of a block within a few cache lines. A last block of out_w % 8 pixels computes 8
 // lanes and stores the valid ones; its extra lanes read border or slack, never outside the scratch.
 // Legality rules: activation_layout (shared), types, shift_range, pix_stride (column stride 1 or
 // 2: the phases), qacc40_range, scratch; rqvec adds rqvec_shift, rqvec_multiplier and
-// rqvec_acc_range.
+// rqvec_acc_range; rqpix the rqpix rules.
 // Constants: [0] weights [out_c][group input channel][tap] int16, [1] requant table (bias only:
-// the input offset is in the staged values) or per channel the bias as a QACC image of 8 equal
-// lanes and its one-slot rqvec block, [2] the rqvec vectors. Scratch: the staged planes, then a
+// the input offset is in the staged values), or per channel the bias as a QACC image of 8 equal
+// lanes and its one-slot rqvec block, or per channel its rqpix record (and second record with
+// left shifts), [2] the rqvec or rqpix vectors. Scratch: the staged planes, then a
 // QACC save area (rqvec).
 #pragma once
 
@@ -43,6 +45,7 @@ namespace pietune::kernels::families {
 inline constexpr ParamValue kPixPixels[] = {number_value(8)};
 inline constexpr ParamValue kPixPaths[] = {word_value("widened")};
 inline constexpr ParamValue kActivationLayouts[] = {word_value("nhwc"), word_value("nchw")};
+inline constexpr ParamValue kPixEpilogues[] = {word_value("rqscalar"), word_value("rqvec"), word_value("rqpix")};
 
 inline constexpr ParamSpec kPixParams[] = {
     {.name = "pixels", .role = ParamRole::kTile, .suffix = "p", .domain = kPixPixels,
@@ -56,8 +59,11 @@ inline constexpr ParamSpec kPixParams[] = {
     {.name = "activations", .role = ParamRole::kLayout, .suffix = "", .domain = kActivationLayouts,
      .meaning = "the input and output layout the kernel is called with: nhwc or nchw (the layer's "
                 "options.layout)"},
-    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kVectorEpilogues,
-     .meaning = kVectorEpilogueMeaning},
+    {.name = "epilogue", .role = ParamRole::kEpilogue, .suffix = "", .domain = kPixEpilogues,
+     .meaning = "rqscalar: exact TFLM double rounding per output with base Xtensa; rqvec: exact, 8 outputs at once "
+                "from 16-bit digit products, per channel a QACC bias image and a 112-byte block; rqpix: the same "
+                "arithmetic with every factor a lane of one 16-byte record per channel (codegen/requant_pix.h), the "
+                "bias as three taps, left shifts too"},
 };
 
 // For a DEPTHWISE_CONV_2D or CONV_2D layer.

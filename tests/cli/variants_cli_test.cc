@@ -19,7 +19,7 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
   const testing::CliResult r = run_pietune({"variants", kLayers});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 9 legal, 23 rejected\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer 0 CONV_2D 1x5x5x3 -> 1x3x3x4: 10 legal, 24 rejected\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u1__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  legal     conv_qs8_accx_1p1c_u2__pie_aligned_rqscalar "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" cycles "), std::string::npos) << r.out;
@@ -37,7 +37,7 @@ TEST(VariantsCli, PrintsLegalAndRejectedWithReasons) {
 TEST(VariantsCli, NchwLayerRejectsNhwcFamilies) {
   const testing::CliResult r = run_pietune({"variants", PIETUNE_SOURCE_DIR "/tests/data/layers/dwconv_nchw.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("layer 0 DEPTHWISE_CONV_2D 1x24x24x16 -> 1x24x24x16: 2 legal, 10 rejected\n"), std::string::npos)
+  EXPECT_NE(r.out.find("layer 0 DEPTHWISE_CONV_2D 1x24x24x16 -> 1x24x24x16: 3 legal, 11 rejected\n"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("  legal     dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqvec "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  rejected  dwconv_qs8_qacc_1p16c_u1__pie_aligned_rqscalar  [activation_layout] the layer's "

@@ -65,6 +65,8 @@ TEST(VerifyCli, NchwLayerFile) {
                    "  dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqscalar: 2 cases, 18432 outputs, 0 mismatches, max "
                    "abs diff 0\n"
                    "  dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqvec: 2 cases, 18432 outputs, 0 mismatches, max abs "
+                   "diff 0\n"
+                   "  dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqpix: 2 cases, 18432 outputs, 0 mismatches, max abs "
                    "diff 0\n");
   r = run_pietune({"verify", "--layer", nchw, "--variant", "dwconv_qs16_qacc_1p8c_u1__pie_widened_rqvec"});
   EXPECT_EQ(r.exit_code, 2);

@@ -18,12 +18,12 @@ using testing::WeightMode;
 
 const FamilySpec& family() { return *find_family("dwconv_pix"); }
 
-// Both epilogues legal (right shifts within rqvec's range) in both layouts.
+// The three epilogues legal (right shifts within rqvec's range) in both layouts.
 template <typename Tester>
 void expect_exact(Tester t, const FamilySpec& family) {
   t.multiplier_exponents(-14, -2);
-  EXPECT_EQ(t.layout(ActivationLayout::kNhwc).test(family), 2) << t.describe();
-  EXPECT_EQ(t.layout(ActivationLayout::kNchw).test(family), 2) << t.describe();
+  EXPECT_EQ(t.layout(ActivationLayout::kNhwc).test(family), 3) << t.describe();
+  EXPECT_EQ(t.layout(ActivationLayout::kNchw).test(family), 3) << t.describe();
 }
 
 void expect_exact(DepthwiseTester t) { expect_exact(t, family()); }
@@ -42,11 +42,14 @@ TEST(DwconvPix, ExactInBothLayouts) {
                    .activation(ActivationKind::kRelu).per_channel(false).with_bias(false).seed(96));
 }
 
-// The left-shift side: rqscalar serves it in both layouts, rqvec is rejected with its own rule.
-TEST(DwconvPix, LeftShiftsTakeTheScalarEpilogue) {
+// The left-shift side: rqscalar and rqpix (its second record) serve it in both layouts, rqvec is
+// rejected with its own rule; conv_pix too, with several input channels per output.
+TEST(DwconvPix, LeftShiftsTakeTheScalarAndRecordEpilogues) {
   DepthwiseTester t = DepthwiseTester().channels(12).input_size(4, 13).multiplier_exponents(0, 2).seed(97);
-  EXPECT_EQ(t.layout(ActivationLayout::kNhwc).test(family()), 1);
-  EXPECT_EQ(t.layout(ActivationLayout::kNchw).test(family()), 1);
+  EXPECT_EQ(t.layout(ActivationLayout::kNhwc).test(family()), 2);
+  EXPECT_EQ(t.layout(ActivationLayout::kNchw).test(family()), 2);
+  ConvTester c = ConvTester().in_channels(5).out_channels(6).input_size(5, 9).multiplier_exponents(1, 4).seed(98);
+  EXPECT_EQ(c.layout(ActivationLayout::kNhwc).test(*find_family("conv_pix")), 2);
   const std::optional<Rejection> r =
       family().legal(t.layer(), *parse_variant_name("dwconv_qs16_pix_8p1c_u1__pie_widened_nchw_rqvec"));
   ASSERT_TRUE(r);
