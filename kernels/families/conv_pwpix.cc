@@ -221,13 +221,7 @@ std::optional<Rejection> conv_pwpix_legal(const Layer& layer, const Variant& var
     return Rejection{"pwpix_shape", fmt::format("{} pixels per image: a block needs at least 8", s.size)};
   const AbsWeightSums sums = abs_weight_sums(layer, s);
   if (auto r = check_qacc40_range(sums, s.in_c, "products")) return r;
-  const bool have_data = layer.weights->data != nullptr;
-  const std::vector<std::int32_t> bias =
-      have_data ? bias_int32(layer, s.out_c) : std::vector<std::int32_t>(static_cast<std::size_t>(s.out_c), 0);
-  std::vector<std::int64_t> max_abs_acc(sums.size());
-  for (std::size_t c = 0; c < sums.size(); ++c)
-    max_abs_acc[c] = (have_data ? std::llabs(bias[c]) : std::int64_t{1} << 24) + 255 * sums[c];
-  if (auto r = codegen::rqpix_problem(qz, bias, max_abs_acc)) return r;
+  if (auto r = check_rqpix_s16(layer, qz, sums)) return r;
   if (variant.number("tilekb") > 0 && tile_channels(s, variant) == s.out_c)
     return Rejection{"pwpix_tile", fmt::format("the {} channel rows ({} bytes each) fit one {} KB tile: the same "
                                                "kernel as tilekb 0",

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/codegen/requant_pix.h"
 #include "kernels/codegen/requant_vector.h"
 
 namespace pietune::kernels::families {
@@ -30,17 +31,38 @@ std::optional<Rejection> check_qacc40_range(const AbsWeightSums& sums, std::int6
   return std::nullopt;
 }
 
+namespace {
+
+// |bias| + 255 Σ|w| per channel, and the biases (zeros, with |bias| < 2^24 assumed in the bound,
+// when the layer has no constant data).
+struct AccBounds {
+  std::vector<std::int32_t> bias;
+  std::vector<std::int64_t> max_abs;
+};
+
+AccBounds acc_bounds(const Layer& layer, const AbsWeightSums& sums) {
+  const bool have_data = layer.weights->data != nullptr;
+  AccBounds b;
+  b.bias = have_data ? bias_int32(layer, static_cast<std::int64_t>(sums.size()))
+                     : std::vector<std::int32_t>(sums.size(), 0);
+  b.max_abs.resize(sums.size());
+  for (std::size_t c = 0; c < sums.size(); ++c)
+    b.max_abs[c] = (have_data ? std::abs(std::int64_t{b.bias[c]}) : std::int64_t{1} << 24) + 255 * sums[c];
+  return b;
+}
+
+}  // namespace
+
 std::optional<Rejection> check_rqvec_s16(const Layer& layer, const reference::ChannelQuantization& qz,
                                          const AbsWeightSums& sums) {
-  const bool have_data = layer.weights->data != nullptr;
-  const std::vector<std::int32_t> bias =
-      have_data ? bias_int32(layer, static_cast<std::int64_t>(sums.size())) : std::vector<std::int32_t>{};
-  std::int64_t worst = 0;
-  for (std::size_t c = 0; c < sums.size(); ++c) {
-    const std::int64_t abs_bias = have_data ? std::abs(std::int64_t{bias[c]}) : std::int64_t{1} << 24;
-    worst = std::max(worst, abs_bias + 255 * sums[c]);
-  }
-  return codegen::rqvec_problem(qz, worst);
+  const AccBounds b = acc_bounds(layer, sums);
+  return codegen::rqvec_problem(qz, *std::max_element(b.max_abs.begin(), b.max_abs.end()));
+}
+
+std::optional<Rejection> check_rqpix_s16(const Layer& layer, const reference::ChannelQuantization& qz,
+                                         const AbsWeightSums& sums) {
+  const AccBounds b = acc_bounds(layer, sums);
+  return codegen::rqpix_problem(qz, b.bias, b.max_abs);
 }
 
 }  // namespace pietune::kernels::families

@@ -1,5 +1,6 @@
 // Rules shared by the families that MAC int16 values (x - input_zp, -255..255) into the 40-bit
-// QACC lanes: dwconv_s16 (channels in the lanes), dwconv_pix and conv_pix (pixels in the lanes).
+// QACC lanes: dwconv_s16 (channels in the lanes), dwconv_pix, conv_pix and conv_pwpix (pixels in
+// the lanes).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,10 @@ std::optional<Rejection> check_qacc40_range(const AbsWeightSums& sums, std::int6
 // The rqvec rules (codegen::rqvec_problem) with the accumulator bound |bias| + 255 Σ|w| of the
 // worst channel; without constant data |bias| < 2^24 is assumed.
 std::optional<Rejection> check_rqvec_s16(const Layer& layer, const reference::ChannelQuantization& qz,
+                                         const AbsWeightSums& sums);
+
+// The rqpix rules (codegen::rqpix_problem) with the same accumulator bounds, channel by channel.
+std::optional<Rejection> check_rqpix_s16(const Layer& layer, const reference::ChannelQuantization& qz,
                                          const AbsWeightSums& sums);
 
 }  // namespace pietune::kernels::families
