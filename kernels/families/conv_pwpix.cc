@@ -78,17 +78,6 @@ int tile_channels(const Shape& s, const Variant& v) {
   return static_cast<int>(std::clamp<std::int64_t>(fit, 8, s.out_c));
 }
 
-// Σ|w| per output channel ([out_c][1][1][in_c]), or 128 x in_c without weight data.
-AbsWeightSums abs_weight_sums(const Layer& layer, const Shape& s) {
-  if (!layer.weights->data) return AbsWeightSums(static_cast<std::size_t>(s.out_c), 128 * std::int64_t{s.in_c});
-  const std::vector<std::int8_t> w = weights_int8(layer);
-  AbsWeightSums sums(static_cast<std::size_t>(s.out_c), 0);
-  for (int oc = 0; oc < s.out_c; ++oc)
-    for (int ci = 0; ci < s.in_c; ++ci)
-      sums[static_cast<std::size_t>(oc)] += std::abs(int{w[static_cast<std::size_t>(oc * s.in_c + ci)]});
-  return sums;
-}
-
 // Frame slots.
 constexpr int kSlotRows = 0, kSlotVectors = 1, kSlotScratch = 2, kSlotOffset = 3, kSlotBatch = 4, kSlotBlock = 5,
               kSlotTile = 6, kSlotInBatch = 7, kSlotOutBatch = 8, kSlotTileRows = 9, kSlotTileOut = 10;
@@ -219,7 +208,7 @@ std::optional<Rejection> conv_pwpix_legal(const Layer& layer, const Variant& var
                                                 s.in_c, s.out_c)};
   if (s.size < kLanes)
     return Rejection{"pwpix_shape", fmt::format("{} pixels per image: a block needs at least 8", s.size)};
-  const AbsWeightSums sums = abs_weight_sums(layer, s);
+  const AbsWeightSums sums = conv_abs_weight_sums(layer, g);
   if (auto r = check_qacc40_range(sums, s.in_c, "products")) return r;
   if (auto r = check_rqpix_s16(layer, qz, sums)) return r;
   if (variant.number("tilekb") > 0 && tile_channels(s, variant) == s.out_c)

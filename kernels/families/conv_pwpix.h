@@ -19,7 +19,7 @@
 //   to the 8 output pixels with 8-byte stores.
 // Loop order (tilekb): every channel per block of pixels, or tiles of channels whose rows fit 16 KB
 // with every block per tile, so that rows in flash are filled once.
-// About 1.1 instructions per input channel plus ~53 per output channel of a block (8 outputs),
+// About 1.1 instructions per input channel plus ~55 per output channel of a block (8 outputs),
 // against esp-nn's ~1.6 and ~280. A last partial block is the block of the last 8 pixels (it
 // overlaps the one before and rewrites the same values), so there is no leftover path.
 // Legality rules: types, shift_range, pwpix_shape (1x1, stride 1, one group, in_ch and out_ch

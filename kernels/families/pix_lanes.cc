@@ -74,15 +74,8 @@ std::int8_t weight_at(const Layer& layer, const std::vector<std::int8_t>& w, con
   return w[static_cast<std::size_t>((oc * g.taps() + t) * gr.cin_g + ci)];  // [Cout, KH, KW, Cin / groups]
 }
 
-AbsWeightSums abs_weight_sums(const Layer& layer, const ConvGeometry& g, const Grouping& gr) {
-  if (!layer.weights->data) return AbsWeightSums(static_cast<std::size_t>(g.out_c), 128 * gr.terms(g));
-  const std::vector<std::int8_t> w = weights_int8(layer);
-  AbsWeightSums sums(static_cast<std::size_t>(g.out_c), 0);
-  for (int oc = 0; oc < g.out_c; ++oc)
-    for (int ci = 0; ci < gr.cin_g; ++ci)
-      for (std::int64_t t = 0; t < g.taps(); ++t)
-        sums[static_cast<std::size_t>(oc)] += std::abs(int{weight_at(layer, w, g, gr, oc, ci, t)});
-  return sums;
+AbsWeightSums abs_weight_sums(const Layer& layer, const ConvGeometry& g) {
+  return layer.op == OpKind::kDepthwiseConv2d ? depthwise_abs_weight_sums(layer, g) : conv_abs_weight_sums(layer, g);
 }
 
 bool vector_epilogue(const Variant& variant) { return variant.word("epilogue") == "rqvec"; }
@@ -193,7 +186,7 @@ std::optional<Rejection> pix_lanes_legal(const Layer& layer, const Variant& vari
                                                "so that 8 output pixels read 8 consecutive values",
                                                g.stride_w)};
   const Grouping gr = grouping_of(layer, g);
-  const AbsWeightSums sums = abs_weight_sums(layer, g, gr);
+  const AbsWeightSums sums = abs_weight_sums(layer, g);
   if (vector_epilogue(variant))
     if (auto r = check_rqvec_s16(layer, qz, sums)) return r;
   if (record_epilogue(variant))

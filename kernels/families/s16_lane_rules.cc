@@ -21,6 +21,17 @@ AbsWeightSums depthwise_abs_weight_sums(const Layer& layer, const ConvGeometry& 
   return sums;
 }
 
+AbsWeightSums conv_abs_weight_sums(const Layer& layer, const ConvGeometry& g) {
+  const std::int64_t terms = g.taps() * (g.in_c / layer.options.groups);
+  if (!layer.weights->data) return AbsWeightSums(static_cast<std::size_t>(g.out_c), 128 * terms);
+  const std::vector<std::int8_t> w = weights_int8(layer);
+  AbsWeightSums sums(static_cast<std::size_t>(g.out_c), 0);
+  for (int oc = 0; oc < g.out_c; ++oc)
+    for (std::int64_t i = 0; i < terms; ++i)
+      sums[static_cast<std::size_t>(oc)] += std::abs(int{w[static_cast<std::size_t>(oc * terms + i)]});
+  return sums;
+}
+
 std::optional<Rejection> check_qacc40_range(const AbsWeightSums& sums, std::int64_t terms, const char* terms_name) {
   constexpr std::int64_t kLaneMax = (std::int64_t{1} << 39) - 1;
   for (std::size_t c = 0; c < sums.size(); ++c)

@@ -17,6 +17,9 @@ using AbsWeightSums = std::vector<std::int64_t>;
 
 // A depthwise layer's sums (weights [1, kh, kw, out_c], g.taps() products per channel).
 AbsWeightSums depthwise_abs_weight_sums(const Layer& layer, const ConvGeometry& g);
+// A CONV_2D layer's sums (weights OHWI: each output channel's kh x kw x in_c / groups products
+// contiguous).
+AbsWeightSums conv_abs_weight_sums(const Layer& layer, const ConvGeometry& g);
 
 // Rule "qacc40_range": every partial sum of a channel, at most 255 x Σ|w| in magnitude, inside a
 // 40-bit lane; `terms` products of kind `terms_name` ("taps") per channel.
