@@ -70,29 +70,17 @@ std::string emit_tflm_hook_header(const EmitContext& c) {
 std::string emit_tflm_hook_source(const EmitContext& c) {
   const std::string id = model_identifier(c.model_name);
   const std::string prefix = c.kernels.prefix;
-  std::string hooks;
+  // Per op: its stock registration, an invoke that runs the tuned layer or the stock kernel, and
+  // the registration that carries that invoke.
+  std::string hooks, registrations;
   for (const kernels::OpKind op : tuned_ops(c)) {
     const OpHook& h = op_hooks().at(op);
-    const std::string call =
-        "if (layer->kernel2 != nullptr)\n"
-        "    layer->kernel2(input(context, node, layer->input), tflite::micro::GetTensorData<int8_t>(output),\n"
-        "                   layer->call_block, input(context, node, layer->input2));\n"
-        "  else\n"
-        "    layer->kernel(input(context, node, layer->input), tflite::micro::GetTensorData<int8_t>(output),\n"
-        "                  layer->call_block);\n";
     hooks += fmt::format(
         "TFLMRegistration stock_{0};\n\n"
         "TfLiteStatus invoke_{0}(TfLiteContext* context, TfLiteNode* node) {{\n"
         "  const Layer* layer = tuned_layer(node);\n"
-        "  if (layer == nullptr) return stock_{0}.invoke(context, node);\n"
-        "  TfLiteEvalTensor* output = tflite::micro::GetEvalOutput(context, node, 0);\n"
-        "  {1}"
-        "  return kTfLiteOk;\n}}\n\n",
-        h.suffix, call);
-  }
-  std::string registrations;
-  for (const kernels::OpKind op : tuned_ops(c)) {
-    const OpHook& h = op_hooks().at(op);
+        "  return layer != nullptr ? run(*layer, context, node) : stock_{0}.invoke(context, node);\n}}\n\n",
+        h.suffix);
     registrations += fmt::format(
         "TFLMRegistration {0}_{1}() {{\n  stock_{1} = tflite::{2}();\n  TFLMRegistration hooked = stock_{1};\n"
         "  hooked.invoke = invoke_{1};\n  return hooked;\n}}\n\n",
@@ -129,6 +117,14 @@ std::string emit_tflm_hook_source(const EmitContext& c) {
       "  return nullptr;\n}}\n\n"
       "const int8_t* input(TfLiteContext* context, TfLiteNode* node, int index) {{\n"
       "  return tflite::micro::GetTensorData<int8_t>(tflite::micro::GetEvalInput(context, node, index));\n}}\n\n"
+      "// The layer's kernel on the tensors TFLM hands the node.\n"
+      "TfLiteStatus run(const Layer& layer, TfLiteContext* context, TfLiteNode* node) {{\n"
+      "  int8_t* output = tflite::micro::GetTensorData<int8_t>(tflite::micro::GetEvalOutput(context, node, 0));\n"
+      "  if (layer.kernel2 != nullptr)\n"
+      "    layer.kernel2(input(context, node, layer.input), output, layer.call_block, input(context, node, layer.input2));\n"
+      "  else\n"
+      "    layer.kernel(input(context, node, layer.input), output, layer.call_block);\n"
+      "  return kTfLiteOk;\n}}\n\n"
       "{4}"
       "}}  // namespace\n\n{5}",
       id, provenance_line(c), prefix, rows, hooks, registrations);
