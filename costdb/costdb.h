@@ -31,7 +31,7 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // How a file is opened. kReadOnly never writes (no file created, no WAL switch, no migration: an
 // older schema is refused) and serves the reading commands; kReadWriteIfPossible opens a file it
@@ -99,13 +99,60 @@ struct ChoiceRecord {
   std::string detail_json;      // anything else the report needs (MACs, shape, rejections)
 };
 
+// A device-bench project as generated: what it measures, with what the predictions assumed.
+struct BenchRecord {
+  std::string id;               // hex; the firmware prints it on every line
+  std::string model;
+  std::string model_hash;
+  std::string machine_name;     // the preset (or file) the predictions were made with
+  std::string machine_hash;
+  std::string machine_json;     // that machine description, whole
+  std::string placement;        // canonical placement text of the predictions
+  std::string options_json;     // {"placement": {...}, "seed", "warmup", "runs", "variants"}
+  std::string created_at;       // set when stored
+};
+
+// One kernel instance of a bench: a layer and one of its variants.
+struct BenchInstanceRecord {
+  std::string bench_id;
+  int instance = 0;
+  int layer_index = 0;
+  std::string layer_signature;
+  std::string layer_json;       // kernels::layer_to_json (shapes and quantization, no constant data)
+  std::string op;
+  std::string family;
+  std::string variant;
+  int rank = 0;                 // 0: tune's choice, k: its k-th runner-up
+  double predicted_cycles = 0;
+  std::string expected_hash;    // hex FNV-1a 64 of the emulator's output on the bench input
+};
+
 struct MeasurementRecord {
   std::string layer_signature;
   std::string variant;
   std::string device;           // "esp32s3-devkitc-1 @240MHz"
-  double cycles = 0;
+  double cycles = 0;            // the median of the timed runs
   std::string source;           // where it came from (file imported)
   std::string measured_at;
+  // Measurements of a device-bench instance (bench_id "" for older, free-standing ones).
+  std::string bench_id;
+  int instance = -1;
+  int runs = 0;
+  double q1 = 0, q3 = 0;        // quartiles of the timed runs
+  std::string output_hash;      // the board's
+  std::string expected_hash;    // the emulator's; a difference is a kernel wrong on silicon
+  bool correct() const { return expected_hash.empty() || output_hash == expected_hash; }
+};
+
+// One `pietune calibrate --db` result.
+struct CalibrationRecord {
+  std::int64_t id = 0;
+  std::string calibrated_at;
+  std::string machine_before_hash;
+  std::string machine_after_hash;
+  std::string machine_after_json;
+  int measurements = 0;
+  std::string summary_json;
 };
 
 class Database {
@@ -154,6 +201,20 @@ class Database {
   // Device measurements (appended).
   void add_measurement(const MeasurementRecord& measurement);
   std::vector<MeasurementRecord> measurements(const std::string& layer_signature) const;
+  std::vector<MeasurementRecord> all_measurements() const;  // in the order they were added
+  // True when this exact measurement (bench, instance, cycles, quartiles, hash, source) is stored:
+  // importing the same log twice adds nothing.
+  bool has_measurement(const MeasurementRecord& measurement) const;
+
+  // Benches (insert or replace: the id is the content's hash) and their instances.
+  void put_bench(const BenchRecord& bench, const std::vector<BenchInstanceRecord>& instances);
+  std::optional<BenchRecord> bench(const std::string& id) const;
+  std::vector<BenchRecord> benches() const;  // oldest first
+  std::vector<BenchInstanceRecord> bench_instances(const std::string& bench_id) const;  // by instance
+
+  // Calibrations (appended; id assigned).
+  std::int64_t add_calibration(const CalibrationRecord& calibration);
+  std::vector<CalibrationRecord> calibrations() const;  // oldest first
 
  private:
   struct Impl;

@@ -116,10 +116,63 @@ ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 UPDATE runs SET status = 'interrupted', ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running';
 )sql";
 
+// Version 4: the board loop. A bench is one generated device-bench project (its instances: which
+// layer, variant and predicted cycles each measures, with the emulator's output hash); measurements
+// link to the bench instance they measured and keep the protocol's spread and the board's output
+// hash; calibrations keep the history of fitted machine descriptions.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE benches (
+  id TEXT PRIMARY KEY NOT NULL,          -- hex hash of what the bench runs (printed on the console)
+  model TEXT NOT NULL,
+  model_hash TEXT NOT NULL,
+  machine_name TEXT NOT NULL,
+  machine_hash TEXT NOT NULL,
+  machine_json TEXT NOT NULL,            -- the machine description the predictions were made with
+  placement TEXT NOT NULL,
+  options_json TEXT NOT NULL,            -- placement fields, seed, warm-up and timed runs
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE bench_instances (
+  bench_id TEXT NOT NULL REFERENCES benches (id),
+  instance INTEGER NOT NULL,
+  layer_index INTEGER NOT NULL,
+  layer_signature TEXT NOT NULL,
+  layer_json TEXT NOT NULL,
+  op TEXT NOT NULL,
+  family TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  rank INTEGER NOT NULL,                 -- 0: the variant tune chose
+  predicted_cycles REAL NOT NULL,
+  expected_hash TEXT NOT NULL,           -- the emulator's output hash on the bench input
+  PRIMARY KEY (bench_id, instance)
+) WITHOUT ROWID;
+
+ALTER TABLE measurements ADD COLUMN bench_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE measurements ADD COLUMN instance INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE measurements ADD COLUMN runs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE measurements ADD COLUMN q1 REAL NOT NULL DEFAULT 0;
+ALTER TABLE measurements ADD COLUMN q3 REAL NOT NULL DEFAULT 0;
+ALTER TABLE measurements ADD COLUMN output_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE measurements ADD COLUMN expected_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX measurements_by_bench ON measurements (bench_id, instance);
+
+CREATE TABLE calibrations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  calibrated_at TEXT NOT NULL,
+  machine_before_hash TEXT NOT NULL,
+  machine_after_hash TEXT NOT NULL,
+  machine_after_json TEXT NOT NULL,
+  measurements INTEGER NOT NULL,
+  summary_json TEXT NOT NULL             -- MAPE, tau, regret before/after; fitted and unidentified parameters
+);
+)sql";
+
 constexpr std::array kSteps = {
     MigrationStep{1, "runs, layers, variants, estimates, verifications, choices", kVersion1},
     MigrationStep{2, "choices.detail_json, measurements", kVersion2},
     MigrationStep{3, "estimates keyed by program, runs.owner", kVersion3},
+    MigrationStep{4, "benches, bench_instances, measurements linked to them, calibrations", kVersion4},
 };
 
 constexpr bool steps_are_consecutive() {

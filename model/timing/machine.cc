@@ -205,6 +205,40 @@ const Machine& built_in_machine() {
 
 std::string Machine::hash_hex() const { return fmt::format("{:016x}", hash); }
 
+std::string machine_json(const Machine& machine, const std::string& description) {
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  static constexpr const char* kConfidence[] = {"doc", "measured", "inferred"};
+  for (const KeySpec& spec : kMachineKeys) {
+    const MachineParam& p = machine.params.at(spec.key);
+    params[spec.key] = {{"value", p.value},
+                        {"unit", p.unit},
+                        {"source", p.source},
+                        {"confidence", kConfidence[static_cast<int>(p.confidence)]}};
+  }
+  nlohmann::ordered_json doc = {{"name", machine.name}};
+  if (!description.empty()) doc["description"] = description;
+  doc["parameters"] = params;
+  return doc.dump(2) + "\n";
+}
+
+Machine with_param_values(const Machine& machine, const std::map<std::string, double>& values,
+                          const std::string& source) {
+  std::map<std::string, MachineParam> params = machine.params;
+  for (const auto& [key, value] : values) {
+    if (!machine_key_range(key)) throw InputError(fmt::format("machine {}: unknown parameter '{}'", machine.name, key));
+    MachineParam& p = params.at(key);
+    if (p.value != value && !source.empty()) p.source = source;
+    p.value = value;
+  }
+  return build(machine.name, std::move(params), fmt::format("machine {}", machine.name));
+}
+
+std::optional<MachineKeyRange> machine_key_range(std::string_view key) {
+  for (const KeySpec& spec : kMachineKeys)
+    if (key == spec.key) return MachineKeyRange{spec.min, spec.max, spec.integer};
+  return std::nullopt;
+}
+
 Machine parse_machine(const std::string& json_text, const std::string& where) {
   return parse_with_base(json_text, where, nullptr, 0);
 }

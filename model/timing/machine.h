@@ -74,6 +74,24 @@ struct Machine {
   std::string hash_hex() const;
 };
 
+// The machine as a complete machine file (no base; parameters in key order): parse_machine of it
+// gives the same machine (same hash).
+std::string machine_json(const Machine& machine, const std::string& description = "");
+
+// `machine` with the given parameter values (their unit and confidence kept; `source`, when not
+// empty, replaces the source of each changed one), validated and hashed again. InputError naming a
+// key that is unknown, outside its range or not an integer where one is required.
+Machine with_param_values(const Machine& machine, const std::map<std::string, double>& values,
+                          const std::string& source = "");
+
+// A key's plausible range and whether it is an integer; nullopt for an unknown key.
+struct MachineKeyRange {
+  double min = 0;
+  double max = 0;
+  bool integer = false;
+};
+std::optional<MachineKeyRange> machine_key_range(std::string_view key);
+
 // Loads and validates a machine file; InputError names the file and the offending key.
 Machine load_machine(const std::filesystem::path& path);
 // Parses machine JSON text; `where` names the source in errors.

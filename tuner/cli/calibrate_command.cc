@@ -13,9 +13,11 @@
 #include "model/support/atomic_files.h"
 #include "model/support/error.h"
 #include "tuner/calibration/calibration.h"
+#include "tuner/calibration/device_calibration.h"
 #include "tuner/calibration/espnn_validation.h"
 #include "tuner/cli/command.h"
 #include "tuner/cli/machine_option.h"
+#include "tuner/cli/tune_options.h"
 
 namespace pietune::tuner::cli {
 namespace {
@@ -32,6 +34,7 @@ struct CalibrateOptions {
   std::string machine;
   std::string out;
   bool json = false;
+  std::string db;  // --db: calibrate the machine to the device measurements stored there
 };
 
 // Every folder from the running binary's up to the root: a build folder lies inside the repository.
@@ -86,7 +89,33 @@ SetOutput run_set(const CalibrateOptions& options, const model::Machine& machine
           rows.size()};
 }
 
+// `calibrate --db FILE [--out MACHINE.json] [--json]`: fits the machine to the stored device
+// measurements, writes the new machine file (never code), and keeps the result in the database's
+// calibration history.
+int run_device_calibration(const CalibrateOptions& options) {
+  if (!options.machine.empty() || !options.manifest.empty() || options.set != "microbench")
+    throw InputError("calibrate --db: the machine is each bench's own; --machine, --manifest and --set do not apply");
+  costdb::Database db = open_database(options.db);
+  const DeviceSamples samples = device_samples(db);
+  fmt::print(stderr, "calibrate: fitting to {} measured kernel instances\n", samples.samples.size());
+  const DeviceCalibration calibration = calibrate_to_device(samples);
+  const nlohmann::ordered_json summary = device_calibration_json(samples, calibration);
+  const std::string out =
+      !options.out.empty() ? options.out
+                           : (fs::path(options.db).parent_path() / (calibration.before.name + "_calibrated.json")).string();
+  write_file_atomically(out, model::machine_json(calibration.after, "calibrated to device measurements in " + options.db));
+  db.add_calibration({.id = 0, .calibrated_at = "", .machine_before_hash = calibration.before.hash_hex(),
+                      .machine_after_hash = calibration.after.hash_hex(),
+                      .machine_after_json = model::machine_json(calibration.after),
+                      .measurements = static_cast<int>(samples.samples.size()), .summary_json = summary.dump()});
+  const std::string text = options.json ? summary.dump(2) + "\n" : device_calibration_text(samples, calibration);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  fmt::print(stderr, "pietune: wrote the calibrated machine {} (use it with --machine {})\n", out, out);
+  return kExitOk;
+}
+
 int run_calibrate(const CalibrateOptions& options) {
+  if (!options.db.empty()) return run_device_calibration(options);
   // esp-nn's cycles were measured with its test app's configuration (64 KB data cache, 64-byte
   // lines, quad PSRAM): the preset that describes it, unless a machine is given.
   const bool espnn_default = options.set == "espnn" && options.machine.empty();
@@ -120,6 +149,9 @@ void register_calibrate_command(CLI::App& app) {
                                   kManifestInRepository, kEspnnSetInRepository));
   command->add_option("--machine", options->machine, "machine description JSON or preset name (default: esp32s3; for --set espnn, espnn-test-app)");
   command->add_option("--out", options->out, "write the table (or the JSON) here instead of stdout");
+  command->add_option("--db", options->db,
+                      "fit the machine description to the device measurements in this database (`pietune import`) "
+                      "and write it to --out (default: <db folder>/<machine>_calibrated.json)");
   command->add_flag("--json", options->json,
                     "print JSON instead of the Markdown table: {machine, machine_hash, cycle_rows, mape_percent, "
                     "plain_rows, plain_mape_percent, rows}");

@@ -47,5 +47,8 @@ void register_serve_command(CLI::App& app);
 void register_explain_command(CLI::App& app);
 void register_regress_command(CLI::App& app);
 void register_db_command(CLI::App& app);
+void register_device_bench_command(CLI::App& app);
+void register_import_command(CLI::App& app);
+void register_report_command(CLI::App& app);
 
 }  // namespace pietune::tuner::cli

@@ -1,5 +1,7 @@
-// `pietune db runs [--db FILE] [--json]` and `pietune db show RUN [--db FILE] [--json]`: the
-// tuning runs stored in a cost database and what one of them chose per layer.
+// `pietune db runs [--db FILE] [--json]`, `pietune db show RUN [--db FILE] [--json]` and
+// `pietune db measurements [--db FILE] [--json]`: the tuning runs stored in a cost database, what
+// one of them chose per layer, and the device measurements with the predictions they are held
+// against and the correctness failures (a board output that is not the emulator's).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -88,11 +90,45 @@ int run_show(const DbOptions& o) {
   return kExitOk;
 }
 
+// The bench instance a measurement measured, when the database has it.
+std::optional<costdb::BenchInstanceRecord> instance_of(const costdb::Database& db, const costdb::MeasurementRecord& m) {
+  if (m.bench_id.empty()) return std::nullopt;
+  for (const costdb::BenchInstanceRecord& i : db.bench_instances(m.bench_id))
+    if (i.instance == m.instance) return i;
+  return std::nullopt;
+}
+
+int run_measurements(const DbOptions& o) {
+  costdb::Database db = open_existing(o.db);
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  std::string text = fmt::format("{:<16}  {:>4}  {:>5}  {:<50}  {:>10}  {:>10}  {:>7}  {}\n", "bench", "inst", "layer",
+                                 "variant", "measured", "predicted", "error", "output");
+  int failures = 0;
+  for (const costdb::MeasurementRecord& m : db.all_measurements()) {
+    const std::optional<costdb::BenchInstanceRecord> i = instance_of(db, m);
+    const double predicted = i ? i->predicted_cycles : 0;
+    failures += m.correct() ? 0 : 1;
+    all.push_back({{"bench", m.bench_id}, {"instance", m.instance}, {"layer", i ? i->layer_index : -1},
+                   {"variant", m.variant}, {"device", m.device}, {"cycles", m.cycles}, {"q1", m.q1}, {"q3", m.q3},
+                   {"runs", m.runs}, {"predicted_cycles", predicted}, {"output_hash", m.output_hash},
+                   {"expected_hash", m.expected_hash}, {"correct", m.correct()}, {"source", m.source},
+                   {"measured_at", m.measured_at}});
+    text += fmt::format("{:<16}  {:>4}  {:>5}  {:<50}  {:>10.0f}  {:>10}  {:>7}  {}\n", m.bench_id.empty() ? "-" : m.bench_id,
+                        m.instance, i ? std::to_string(i->layer_index) : "-", m.variant, m.cycles,
+                        i ? fmt::format("{:.0f}", predicted) : "-",
+                        i && m.cycles > 0 ? fmt::format("{:+.1f}%", 100 * (predicted - m.cycles) / m.cycles) : "-",
+                        m.correct() ? "ok" : fmt::format("WRONG ({} != emulator {})", m.output_hash, m.expected_hash));
+  }
+  text += fmt::format("{} measurements, {} correctness failures\n", all.size(), failures);
+  std::fputs(o.json ? (all.dump(2) + "\n").c_str() : text.c_str(), stdout);
+  return failures == 0 ? kExitOk : kExitCheckFailed;
+}
+
 }  // namespace
 
 void register_db_command(CLI::App& app) {
   auto options = std::make_shared<DbOptions>();
-  CLI::App* db = app.add_subcommand("db", "Inspect the cost database: its tuning runs and their choices");
+  CLI::App* db = app.add_subcommand("db", "Inspect the cost database: its tuning runs, their choices and the device measurements");
   db->require_subcommand(1);
   CLI::App* runs = add_command(*db, "runs", "List the tuning runs (oldest first) with their total predicted cycles",
                                [options] { return run_list(*options); });
@@ -103,6 +139,13 @@ void register_db_command(CLI::App& app) {
   show->add_option("RUN", options->run, "the run id (see `pietune db runs`)")->required();
   show->add_option("--db", options->db, "the cost database")->capture_default_str();
   show->add_flag("--json", options->json, "print JSON");
+  CLI::App* measurements =
+      add_command(*db, "measurements",
+                  "List the device measurements (`pietune import`) against their predictions, with every output "
+                  "hash that differs from the emulator's (exit code 1 when there is one)",
+                  [options] { return run_measurements(*options); });
+  measurements->add_option("--db", options->db, "the cost database")->capture_default_str();
+  measurements->add_flag("--json", options->json, "print JSON");
 }
 
 }  // namespace pietune::tuner::cli

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   cli::register_explain_command(app);
   cli::register_regress_command(app);
   cli::register_db_command(app);
+  cli::register_device_bench_command(app);
+  cli::register_import_command(app);
+  cli::register_report_command(app);
 
   try {
     return cli::parse_and_run(app, argc, argv);
