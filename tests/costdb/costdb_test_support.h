@@ -11,8 +11,24 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "costdb/costdb.h"
 
 namespace pietune::costdb::testing {
+
+// A free-standing measurement (no bench), as an older import stored them.
+inline MeasurementRecord measurement(std::string layer, std::string variant, std::string device, double cycles,
+                                     std::string source, std::string measured_at) {
+  MeasurementRecord m;
+  m.layer_signature = std::move(layer);
+  m.variant = std::move(variant);
+  m.device = std::move(device);
+  m.cycles = cycles;
+  m.source = std::move(source);
+  m.measured_at = std::move(measured_at);
+  return m;
+}
 
 // A fresh directory per test, unique across the processes ctest runs in parallel; removed afterwards.
 class ScratchDir {

@@ -42,7 +42,7 @@ TEST(DurabilityTest, CloseAndReopenKeepsEverything) {
     db.end_run(run_id, "done");
     db.put_layer("layer0", "{}");
     db.put_verification({"id0", "variant0", 1, 4, 9, 0, 0, ""});
-    db.add_measurement({"layer0", "variant0", "dev", 101, "src", ""});
+    db.add_measurement(testing::measurement("layer0", "variant0", "dev", 101, "src", ""));
   }
   Database db = Database::open(path);
   EXPECT_EQ(db.schema_version(), kSchemaVersion);
@@ -82,7 +82,7 @@ TEST(DurabilityTest, EveryPutIsCommittedBeforeItReturns) {
   db.put_layer("layer3", "{}");
   db.put_variant("v", "f", "{}", 1);
   db.put_verification({"id", "v", 1, 1, 1, 0, 0, ""});
-  db.add_measurement({"layer3", "v", "dev", 1, "src", ""});
+  db.add_measurement(testing::measurement("layer3", "v", "dev", 1, "src", ""));
   EXPECT_EQ(other.query("SELECT (SELECT count(*) FROM layers) || (SELECT count(*) FROM variants) || "
                         "(SELECT count(*) FROM verifications) || (SELECT count(*) FROM measurements)"),
             "1111");

@@ -92,7 +92,7 @@ TEST(MigrationTest, Version1FileIsMigratedInPlaceKeepingItsRows) {
   }
 
   Database db = Database::open(path);
-  EXPECT_EQ(db.schema_version(), 3);
+  EXPECT_EQ(db.schema_version(), 4);
 
   const auto run = db.run(1);
   ASSERT_TRUE(run);
@@ -125,8 +125,21 @@ TEST(MigrationTest, Version1FileIsMigratedInPlaceKeepingItsRows) {
   choice.detail_json = R"({"macs":42})";
   db.put_choice(choice);
   EXPECT_EQ(db.choices(1)[1].detail_json, R"({"macs":42})");
-  db.add_measurement({"sig0", "conv_qacc_k16", "esp32s3-devkitc-1 @240MHz", 801, "board.json", ""});
+  db.add_measurement(testing::measurement("sig0", "conv_qacc_k16", "esp32s3-devkitc-1 @240MHz", 801, "board.json", ""));
   EXPECT_EQ(db.measurements("sig0").size(), 1u);
+  // What version 4 adds: the old measurement has no bench and counts as correct; a bench and a
+  // calibration can be stored.
+  EXPECT_EQ(db.all_measurements()[0].bench_id, "");
+  EXPECT_TRUE(db.all_measurements()[0].correct());
+  db.put_bench({.id = "b1", .model = "m", .model_hash = "h", .machine_name = "esp32s3", .machine_hash = "mh",
+                .machine_json = "{}", .placement = "act=sram,w=flash", .options_json = "{}", .created_at = ""},
+               {{.bench_id = "b1", .instance = 0, .layer_index = 2, .layer_signature = "sig0", .layer_json = "{}",
+                 .op = "CONV_2D", .family = "conv_qacc", .variant = "conv_qacc_k16", .rank = 0,
+                 .predicted_cycles = 800, .expected_hash = "0123456789abcdef"}});
+  EXPECT_EQ(db.bench_instances("b1").size(), 1u);
+  EXPECT_GT(db.add_calibration({.id = 0, .calibrated_at = "", .machine_before_hash = "a", .machine_after_hash = "b",
+                                .machine_after_json = "{}", .measurements = 1, .summary_json = "{}"}),
+            0);
   // The run ids continue after the old ones.
   EXPECT_GT(db.begin_run(*run), 1);
 }
@@ -142,7 +155,8 @@ TEST(MigrationTest, MigratedFileHasTheStructureOfAFreshOne) {
   EXPECT_THAT(migrated, ::testing::HasSubstr("detail_json|TEXT|1|''|0"));
   EXPECT_THAT(migrated, ::testing::HasSubstr("index|measurements_by_layer|measurements"));
   RawDb raw(scratch.file("v1.sqlite"));
-  EXPECT_EQ(raw.query("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.query("PRAGMA user_version"), "4");
+  EXPECT_THAT(migrated, ::testing::HasSubstr("index|measurements_by_bench|measurements"));
   EXPECT_EQ(raw.query("PRAGMA journal_mode"), "wal");
   EXPECT_THAT(migrated, ::testing::HasSubstr("program_key|TEXT|1|NULL|1"));
   EXPECT_THAT(migrated, ::testing::HasSubstr("owner|TEXT|1|''|0"));

@@ -173,11 +173,11 @@ TEST_F(RecordsTest, VerificationRoundTripAndReplace) {
 
 TEST_F(RecordsTest, MeasurementsAreAppendedInOrder) {
   const std::string device = "esp32s3-devkitc-1 @240MHz";
-  db_.add_measurement({"sig1", "conv_qacc_k16", device, 1000, "bench1.json", "2024-05-01T10:00:00Z"});
-  db_.add_measurement({"sig2", "conv_qacc_k16", device, 7, "bench1.json", "2024-05-01T10:00:00Z"});
+  db_.add_measurement(testing::measurement("sig1", "conv_qacc_k16", device, 1000, "bench1.json", "2024-05-01T10:00:00Z"));
+  db_.add_measurement(testing::measurement("sig2", "conv_qacc_k16", device, 7, "bench1.json", "2024-05-01T10:00:00Z"));
   // The same measurement twice is two rows: measurements are appended, never replaced.
-  db_.add_measurement({"sig1", "conv_qacc_k16", device, 1010, "bench2.json", "2024-05-02T10:00:00Z"});
-  db_.add_measurement({"sig1", "conv_qacc_k16", device, 1010, "bench2.json", "2024-05-02T10:00:00Z"});
+  db_.add_measurement(testing::measurement("sig1", "conv_qacc_k16", device, 1010, "bench2.json", "2024-05-02T10:00:00Z"));
+  db_.add_measurement(testing::measurement("sig1", "conv_qacc_k16", device, 1010, "bench2.json", "2024-05-02T10:00:00Z"));
   const auto found = db_.measurements("sig1");
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0].layer_signature, "sig1");
@@ -193,7 +193,7 @@ TEST_F(RecordsTest, MeasurementsAreAppendedInOrder) {
 }
 
 TEST_F(RecordsTest, MeasurementWithoutTimeIsStampedNow) {
-  db_.add_measurement({"sig1", "v", "dev", 1, "import.csv", ""});
+  db_.add_measurement(testing::measurement("sig1", "v", "dev", 1, "import.csv", ""));
   const auto found = db_.measurements("sig1");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_THAT(found[0].measured_at, ::testing::MatchesRegex(testing::kIsoUtcPattern));

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tuner/emit/html_text.h"
 #include "tuner/inspect/inspect_table.h"
 
 namespace pietune::tuner {
@@ -31,22 +32,6 @@ constexpr std::string_view kBand25Colour = "#eaf3e3";
 
 // ---- text and numbers --------------------------------------------------------------------------
 
-// Attributes on this page are single-quoted.
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string grouped(double value) { return group_thousands(std::llround(value)); }
 
 // Axis labels: 800, 1.5k, 20k, 1.2M.
@@ -59,7 +44,7 @@ std::string compact(double value) {
 // Signed: the prediction's error relative to the measurement.
 double error_percent(double predicted, double measured) { return 100 * (predicted - measured) / measured; }
 
-std::string short_id(const std::string& bench_id) { return escape(bench_id.substr(0, 8)); }
+std::string short_id(const std::string& bench_id) { return html_escape(bench_id.substr(0, 8)); }
 
 // "1 bench", "2 benches".
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -88,7 +73,7 @@ std::vector<Point> points_of(const DeviceReportData& data) {
 }
 
 std::string variant_of(const Point& p) {
-  return escape(!p.measurement->variant.empty() ? p.measurement->variant : p.instance ? p.instance->variant : "");
+  return html_escape(!p.measurement->variant.empty() ? p.measurement->variant : p.instance ? p.instance->variant : "");
 }
 
 // ---- calibration summaries ---------------------------------------------------------------------
@@ -106,7 +91,7 @@ Json summary_of(const costdb::CalibrationRecord& c) { return Json::parse(c.summa
 std::string value_text(const Json& v, std::string_view format) {
   if (v.is_number()) return fmt::format(fmt::runtime(format), v.get<double>());
   if (v.is_null() || v.is_discarded()) return "-";
-  return escape(v.is_string() ? v.get<std::string>() : v.dump());
+  return html_escape(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 // "12.3% &rarr; 4.5%" from the before and after blocks of a summary.
@@ -173,11 +158,6 @@ LogAxis log_axis(const std::vector<double>& values) {
   return {*lo / 1.3, *hi * 1.3};
 }
 
-std::string svg_open(int width, int height, std::string_view label, const std::string& description) {
-  return fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' role='img' aria-label='{}'>\n"
-                     "<desc>{}</desc>\n", width, height, label, escape(description));
-}
-
 // Screen coordinates of (measured, predicted).
 struct Plot {
   LogAxis axis;
@@ -221,7 +201,7 @@ std::string point_title(const Point& pt) {
                      short_id(m.bench_id), m.instance, pt.instance->layer_index, variant_of(pt),
                      grouped(pt.instance->predicted_cycles), grouped(m.cycles),
                      error_percent(pt.instance->predicted_cycles, m.cycles),
-                     m.correct() ? "" : "; WRONG OUTPUT: board hash " + escape(m.output_hash));
+                     m.correct() ? "" : "; WRONG OUTPUT: board hash " + html_escape(m.output_hash));
 }
 
 // A dot, or a red cross for an output that differs from the emulator's.
@@ -373,7 +353,7 @@ std::string bench_bars(const DeviceReportBench& bench, const std::vector<Point>&
   }
   const LinearAxis axis = linear_axis(largest);
   std::string svg =
-      fmt::format("<h3>bench <code>{}</code>: {}</h3>\n", short_id(bench.bench.id), escape(bench.bench.model));
+      fmt::format("<h3>bench <code>{}</code>: {}</h3>\n", short_id(bench.bench.id), html_escape(bench.bench.model));
   svg += svg_open(G::label + G::plot + G::right, height + G::bottom, "predicted and measured cycles per layer",
                   fmt::format("x axis: 0 to {} cycles", grouped(axis.max)));
   svg += fmt::format("<rect x='{0}' y='4' width='12' height='10' fill='{1}'/><text x='{2}' y='13'>predicted</text>"
@@ -386,7 +366,7 @@ std::string bench_bars(const DeviceReportBench& bench, const std::vector<Point>&
     const BenchInstanceRecord& instance = *rows[i].instance;
     if (i == 0 || rows[i - 1].instance->layer_index != instance.layer_index) {
       svg += fmt::format("<text class='layer' x='4' y='{}'>layer {} {}</text>\n", y + 12, instance.layer_index,
-                         escape(instance.op));
+                         html_escape(instance.op));
       y += G::layer;
     }
     svg += bar_row(rows[i], axis, y);
@@ -404,8 +384,8 @@ std::string bench_table(const DeviceReportData& data, const std::vector<Point>& 
     const auto measured = std::count_if(points.begin(), points.end(),
                                         [&](const Point& pt) { return pt.measurement->bench_id == b.bench.id; });
     html += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                        "</tr>\n", escape(b.bench.id), escape(b.bench.model), escape(b.bench.machine_name),
-                        escape(b.bench.placement), b.instances.size(), measured, escape(b.bench.created_at));
+                        "</tr>\n", html_escape(b.bench.id), html_escape(b.bench.model), html_escape(b.bench.machine_name),
+                        html_escape(b.bench.placement), b.instances.size(), measured, html_escape(b.bench.created_at));
   }
   return html + "</table>\n";
 }
@@ -417,7 +397,7 @@ std::string fitted_cell(const Json& summary) {
     for (const Json& f : fitted)
       html += fmt::format("<div><code>{}</code>: {} &rarr; {} {}</div>", value_text(member(f, "key"), "{:g}"),
                           value_text(member(f, "before"), "{:g}"), value_text(member(f, "after"), "{:g}"),
-                          member(f, "unit").is_string() ? escape(member(f, "unit").get<std::string>()) : "");
+                          member(f, "unit").is_string() ? html_escape(member(f, "unit").get<std::string>()) : "");
   return html.empty() ? "-" : html;
 }
 
@@ -436,7 +416,7 @@ std::string calibration_row(const costdb::CalibrationRecord& c) {
   const Json &before = member(member(summary, "before"), "all"), &after = member(member(summary, "after"), "all");
   return fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class='l'>{}"
                      "</td><td class='l'>{}</td></tr>\n",
-                     c.id, escape(c.calibrated_at), value_text(member(summary, "method"), "{:g}"), c.measurements,
+                     c.id, html_escape(c.calibrated_at), value_text(member(summary, "method"), "{:g}"), c.measurements,
                      change(before, after, "mape_percent", "{:.1f}%"), change(before, after, "kendall_tau", "{:.3f}"),
                      change(before, after, "top1_regret_percent", "{:.1f}%"), fitted_cell(summary),
                      unidentified_cell(summary));
@@ -452,7 +432,7 @@ std::string breakdown_table(const costdb::CalibrationRecord& c) {
     for (const auto& [name, b] : before.items()) {
       const Json& a = member(member(member(summary, "after"), group), name.c_str());
       rows += fmt::format("<tr><td class='l'>{}</td><td class='l'>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                          "</tr>\n", group == std::string_view("by_class") ? "class" : "placement", escape(name),
+                          "</tr>\n", group == std::string_view("by_class") ? "class" : "placement", html_escape(name),
                           value_text(member(b, "measurements"), "{:g}"), change(b, a, "mape_percent", "{:.1f}%"),
                           change(b, a, "kendall_tau", "{:.3f}"), change(b, a, "top1_regret_percent", "{:.1f}%"));
     }
@@ -480,7 +460,7 @@ std::string failures_table(const std::vector<Point>& points) {
     rows += fmt::format("<tr class='failure'><td><code>{}</code></td><td>{}</td><td>{}</td><td class='l'>{}</td>"
                         "<td><code>{}</code></td><td><code>{}</code></td></tr>\n",
                         short_id(m.bench_id), m.instance, pt.instance ? std::to_string(pt.instance->layer_index) : "-",
-                        variant_of(pt), escape(m.output_hash), escape(m.expected_hash));
+                        variant_of(pt), html_escape(m.output_hash), html_escape(m.expected_hash));
   }
   if (rows.empty()) return "<p>none</p>\n";
   return "<table><tr><th>bench</th><th>instance</th><th>layer</th><th>variant</th><th>board hash</th><th>emulator "
@@ -494,7 +474,7 @@ std::string counts(const DeviceReportData& data, const std::vector<Point>& point
   for (const DeviceReportBench& b : data.benches) models.insert(b.bench.model);
   const auto failures =
       std::count_if(points.begin(), points.end(), [](const Point& pt) { return !pt.measurement->correct(); });
-  return fmt::format("<p>Cost database <code>{}</code>: {}, {}, {}, <b>{}</b>.</p>\n", escape(data.db_path),
+  return fmt::format("<p>Cost database <code>{}</code>: {}, {}, {}, <b>{}</b>.</p>\n", html_escape(data.db_path),
                      plural(data.measurements.size(), "measurement", "measurements"),
                      plural(data.benches.size(), "bench", "benches"), plural(models.size(), "model", "models"),
                      plural(static_cast<std::size_t>(failures), "correctness failure", "correctness failures"));
@@ -525,7 +505,7 @@ std::string summary(const DeviceReportData& data, const std::vector<Point>& poin
   if (!data.calibrations.empty()) {
     const costdb::CalibrationRecord& c = data.calibrations.back();
     const Json s = summary_of(c);
-    html += fmt::format("<p>Last calibration ({}, {}): MAPE {} over its {}.</p>\n", c.id, escape(c.calibrated_at),
+    html += fmt::format("<p>Last calibration ({}, {}): MAPE {} over its {}.</p>\n", c.id, html_escape(c.calibrated_at),
                         change(member(member(s, "before"), "all"), member(member(s, "after"), "all"), "mape_percent",
                                "{:.1f}%"),
                         plural(static_cast<std::size_t>(std::max(c.measurements, 0)), "measurement", "measurements"));
@@ -546,7 +526,7 @@ std::string device_report_html(const DeviceReportData& data) {
   const std::vector<Point> points = points_of(data);
   std::string html = "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n";
   html += fmt::format("<title>pietune device report: {}</title>\n{}</head><body>\n<h1>Device measurements</h1>\n",
-                      escape(data.db_path), kStyle);
+                      html_escape(data.db_path), kStyle);
   html += counts(data, points) + bench_table(data, points);
   html += "<h2>Summary</h2>\n" + summary(data, points);
   html += "<h2>Predicted vs measured cycles</h2>\n<p class='faint'>One marker per measurement: x the board's median, "

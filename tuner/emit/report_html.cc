@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "tuner/emit/html_text.h"
+
 namespace pietune::tuner {
 namespace {
 
@@ -25,22 +27,7 @@ constexpr std::string_view kGridColour = "#dddddd";
 
 // ---- text and numbers --------------------------------------------------------------------------
 
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;  // attributes on this page are single-quoted
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string text_of(const Json& j, const char* key) { return escape(j.at(key).get<std::string>()); }
+std::string text_of(const Json& j, const char* key) { return html_escape(j.at(key).get<std::string>()); }
 
 double number_or(const Json& j, const char* key, double fallback) {
   return j.is_object() && j.contains(key) && j.at(key).is_number() ? j.at(key).get<double>() : fallback;
@@ -109,11 +96,6 @@ std::string tick_label(double value, double step) {
   int decimals = 0;
   for (double scaled = step; decimals < 6 && std::abs(scaled - std::round(scaled)) > 1e-6; scaled *= 10) ++decimals;
   return decimals == 0 ? grouped(value) : fmt::format("{:.{}f}", value, decimals);
-}
-
-std::string svg_open(int width, int height, std::string_view label, const std::string& description) {
-  return fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' role='img' aria-label='{}'>\n"
-                     "<desc>{}</desc>\n", width, height, label, escape(description));
 }
 
 // ---- chart: cycles per layer -------------------------------------------------------------------
@@ -334,7 +316,7 @@ std::string count_text(const RuleGroup& g) {
 std::string reason_text(const RuleGroup& g) {
   const bool same =
       std::all_of(g.reasons.begin(), g.reasons.end(), [&](const std::string& r) { return r == g.reasons[0]; });
-  return same ? escape(g.reasons[0]) : fmt::format("e.g. layer {}: {}", g.layers[0], escape(g.reasons[0]));
+  return same ? html_escape(g.reasons[0]) : fmt::format("e.g. layer {}: {}", g.layers[0], html_escape(g.reasons[0]));
 }
 
 // One line per (family, rule) over the whole model, instead of the same line under every layer.
@@ -347,7 +329,7 @@ std::string rejection_summary(const Json& layers) {
                      "the tooltip of its line in the table, in report.json and in <code>pietune explain</code>."
                      "</p>\n<ul class='rules'>\n";
   for (const RuleGroup& g : groups)
-    html += fmt::format("<li>not {}: [{}] {} {}</li>\n", escape(g.family), escape(g.rule), reason_text(g),
+    html += fmt::format("<li>not {}: [{}] {} {}</li>\n", html_escape(g.family), html_escape(g.rule), reason_text(g),
                         count_text(g));
   return html + "</ul>\n";
 }
@@ -358,8 +340,8 @@ std::string rejection_tags(const Json& layer) {
   add_rejections(groups, layer);
   std::string html;
   for (const RuleGroup& g : groups)
-    html += fmt::format("<div class='why' title='{}'>not {}: [{}]{}</div>", escape(g.reasons[0]), escape(g.family),
-                        escape(g.rule), g.reasons.size() > 1 ? fmt::format(" (x{} variants)", g.reasons.size()) : "");
+    html += fmt::format("<div class='why' title='{}'>not {}: [{}]{}</div>", html_escape(g.reasons[0]), html_escape(g.family),
+                        html_escape(g.rule), g.reasons.size() > 1 ? fmt::format(" (x{} variants)", g.reasons.size()) : "");
   return html;
 }
 
@@ -474,7 +456,7 @@ std::string latency_paragraph(const Json& r) {
   const double espnn = l.at("espnn").at("cycles").get<double>(), ours = l.at("pietune").at("cycles").get<double>();
   std::string unknown;
   if (!l.at("unknown").empty())
-    unknown = fmt::format(" Left out, cost unknown: {}.", escape(fmt::format("{}", fmt::join(l.at("unknown"), ", "))));
+    unknown = fmt::format(" Left out, cost unknown: {}.", html_escape(fmt::format("{}", fmt::join(l.at("unknown"), ", "))));
   return fmt::format(
       "<p><b>Whole model, as invoke() would take it</b> ({} operators, each with {:g} cycles of TFLite Micro overhead): "
       "stock TFLite Micro without esp-nn <b>{}</b>; esp-tflite-micro with esp-nn <b>{}</b>; with pietune's kernels "
