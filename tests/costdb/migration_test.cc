@@ -181,7 +181,7 @@ TEST(MigrationTest, ReadOnlyOpenRefusesAnOldFileAndLeavesItAlone) {
     Database::open(path, Access::kReadOnly);
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("schema version 1 is older than this pietune's (3)"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("schema version 1 is older than this pietune's (4)"));
   }
   RawDb raw(path);
   EXPECT_EQ(raw.query("PRAGMA user_version"), "1");
