@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -95,6 +97,31 @@ TEST(DeviceLoopCli, ProjectHasEveryKernelBufferAndConfigurationLine) {
             std::string::npos);
 }
 
+TEST(DeviceLoopCli, AllVariantsGiveEveryVerifiedRankOfEveryLayer) {
+  const testing::ScratchDir scratch("pietune_bench_all");
+  const testing::CliResult r =
+      run_pietune({"device-bench", PIETUNE_SOURCE_DIR "/examples/models/hello_world_int8.tflite", "--out",
+                   scratch.path("p"), "--db", scratch.path("db.sqlite"), "--variants", "all", "--verify-cases", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json manifest = nlohmann::json::parse(testing::read_file(scratch.path("p/pietune_bench.json")));
+  std::map<int, std::vector<int>> ranks;  // layer -> ranks in order
+  std::map<int, std::set<std::string>> hashes;
+  for (const nlohmann::json& i : manifest.at("instances")) {
+    ranks[i.at("layer").get<int>()].push_back(i.at("rank").get<int>());
+    hashes[i.at("layer").get<int>()].insert(i.at("expected_hash").get<std::string>());
+  }
+  ASSERT_EQ(ranks.size(), 3u);
+  for (const auto& [layer, r] : ranks) {
+    EXPECT_GT(r.size(), 2u) << layer;
+    for (std::size_t k = 0; k < r.size(); ++k) EXPECT_EQ(r[k], static_cast<int>(k)) << layer;
+    // Every variant is exact and sees the layer's one input: one output hash per layer.
+    EXPECT_EQ(hashes[layer].size(), 1u) << layer;
+  }
+  EXPECT_EQ(manifest.at("components").size(), std::max_element(ranks.begin(), ranks.end(), [](const auto& a, const auto& b) {
+                                                 return a.second.size() < b.second.size();
+                                               })->second.size());
+}
+
 TEST(DeviceLoopCli, BadOptionsAreExit2) {
   const testing::ScratchDir scratch("pietune_bench_options");
   for (const std::vector<std::string>& extra :
@@ -180,6 +207,10 @@ TEST(DeviceLoopCli, ALogThatDoesNotBelongIsRefusedWhole) {
   r = run_pietune({"import", scratch.path("clock.log"), "--db", scratch.path("db.sqlite")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("160 MHz"), std::string::npos) << r.err;
+  write(scratch.path("model.log"), replaced(log, "\"model\":\"conv_dw_fc.json\"", "\"model\":\"person_detect.tflite\""));
+  r = run_pietune({"import", scratch.path("model.log"), "--db", scratch.path("db.sqlite")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("of model person_detect.tflite"), std::string::npos) << r.err;
   r = run_pietune({"import", scratch.path("missing.log"), "--db", scratch.path("db.sqlite")});
   EXPECT_EQ(r.exit_code, 2);
 }

@@ -15,7 +15,6 @@
 #include "tuner/bench/bench_project.h"
 #include "tuner/cli/command.h"
 #include "tuner/cli/machine_option.h"
-#include "tuner/cli/progress_bar.h"
 #include "tuner/cli/tune_options.h"
 #include "tuner/emit/output_set.h"
 #include "tuner/emit/report_json.h"
@@ -86,13 +85,7 @@ int run_device_bench(const DeviceBenchOptions& o) {
   const std::string model_name = std::filesystem::path(o.model).filename().string();
 
   RunRecorder run(db, model, model_name, options, machine);
-  TuneResult result;
-  try {
-    ProgressBar bar;
-    result = tune_model(model, options, machine, db, run, [&](const Progress& p) { bar.update(p); });
-  } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: {}", o.model, e.what()));
-  }
+  const TuneResult result = tune_with_progress(model, o.model, options, machine, db, run);
   fmt::print(stderr, "device-bench: planning the instances (runner-ups are verified first)\n");
   const BenchPlan plan = plan_bench(model, model_name, result, options, machine, variants,
                                     {.warmup = o.warmup, .runs = o.runs, .seed = static_cast<std::uint32_t>(o.tune.seed)});

@@ -70,6 +70,10 @@ int run_import(const ImportOptions& o) {
   std::map<std::string, KnownBench> benches;
   for (const BenchLogBegin& b : log.begins) {
     auto it = benches.try_emplace(b.bench, load_bench(db, b.bench, o, b.line)).first;
+    if (b.model != it->second.record.model)
+      throw InputError(fmt::format("{}: line {}: the board ran bench {} of model {}, the database has it for {}: the "
+                                   "log and the database do not belong together",
+                                   o.log, b.line, b.bench, b.model, it->second.record.model));
     if (it->second.clock_mhz > 0 && std::abs(b.cpu_mhz - it->second.clock_mhz) > 0.5)
       throw InputError(fmt::format("{}: line {}: the board ran at {} MHz, the bench's machine assumes {} MHz: "
                                    "rebuild the project from its sdkconfig.defaults (delete sdkconfig first)",

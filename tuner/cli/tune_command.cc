@@ -15,7 +15,6 @@
 #include "model/timing/machine.h"
 #include "tuner/cli/command.h"
 #include "tuner/cli/machine_option.h"
-#include "tuner/cli/progress_bar.h"
 #include "tuner/cli/tune_options.h"
 #include "tuner/emit/output_set.h"
 #include "tuner/emit/report_json.h"
@@ -69,13 +68,7 @@ int run_tune(const TuneCommandOptions& o) {
   const std::string model_name = std::filesystem::path(o.model).filename().string();
 
   RunRecorder run(db, model, model_name, options, machine);
-  TuneResult result;
-  try {
-    ProgressBar bar;
-    result = tune_model(model, options, machine, db, run, [&](const Progress& p) { bar.update(p); });
-  } catch (const InputError& e) {
-    throw InputError(fmt::format("{}: {}", o.model, e.what()));
-  }
+  const TuneResult result = tune_with_progress(model, o.model, options, machine, db, run);
   if (tuned_layers(result) == 0) {
     fmt::print(stderr, "pietune: {}: no layer could be tuned ({} layers: no kernel family covers them or every "
                "variant was rejected; `pietune explain {} --layer N` says why); nothing written\n",

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/support/error.h"
+#include "tuner/cli/progress_bar.h"
 #include "tuner/cli/seed_option.h"
 
 namespace pietune::tuner::cli {
@@ -96,6 +97,16 @@ costdb::Database open_database(const std::string& path, costdb::Access access) {
     return costdb::Database::open(path, access);
   } catch (const costdb::Error& e) {
     throw InputError(e.what());
+  }
+}
+
+TuneResult tune_with_progress(const kernels::Model& model, const std::string& model_path, const TuneOptions& options,
+                              const model::Machine& machine, costdb::Database& db, const RunRecorder& run) {
+  try {
+    ProgressBar bar;
+    return tune_model(model, options, machine, db, run, [&](const Progress& p) { bar.update(p); });
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", model_path, e.what()));
   }
 }
 

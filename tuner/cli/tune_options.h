@@ -37,6 +37,9 @@ TuneOptions tune_options(const TuneCliOptions& options);
 // Opens the database; costdb::Error becomes InputError. The folder of the default path
 // (results/) is created when missing, any other must exist. Reading commands (db, regress) pass
 // kReadOnly; query, serve and explain kReadWriteIfPossible (a read-only file is read, nothing stored).
+// tune_model with the progress bar on stderr; an InputError from a layer is prefixed with `model_path`.
+TuneResult tune_with_progress(const kernels::Model& model, const std::string& model_path, const TuneOptions& options,
+                              const model::Machine& machine, costdb::Database& db, const RunRecorder& run);
 costdb::Database open_database(const std::string& path, costdb::Access access = costdb::Access::kReadWrite);
 
 }  // namespace pietune::tuner::cli
