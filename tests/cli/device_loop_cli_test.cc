@@ -240,6 +240,9 @@ TEST(DeviceLoopCli, CalibrationRecoversThePerturbedParameters) {
   ASSERT_TRUE(fitted.contains("store_extra_cycles")) << r.out;
   EXPECT_EQ(fitted["taken_branch_penalty"], 3) << r.out;
   EXPECT_NEAR(fitted["store_extra_cycles"], 0.4, 0.08);
+  // Re-timed from the stored layer and variant, the unperturbed machine gives the bench's own predictions.
+  for (const nlohmann::json& p : summary.at("points"))
+    EXPECT_NEAR(p.at("before").get<double>(), p.at("stored_prediction").get<double>(), 0.5) << p;
   EXPECT_GT(summary.at("before").at("all").at("mape_percent").get<double>(), 3.0);
   EXPECT_LT(summary.at("after").at("all").at("mape_percent").get<double>(), 1.0);
   EXPECT_FALSE(summary.at("unidentified").empty());  // e.g. the fill costs of a bench whose data stays in cache

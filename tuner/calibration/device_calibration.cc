@@ -426,7 +426,7 @@ nlohmann::ordered_json device_calibration_json(const DeviceSamples& samples, con
     const DeviceSample& s = samples.samples[i];
     points.push_back({{"bench", s.bench_id}, {"instance", s.instance}, {"layer", s.layer_index},
                       {"variant", s.variant}, {"class", s.layer_class}, {"placement", s.placement},
-                      {"measured", s.measured}, {"before", c.before_predictions[i]},
+                      {"measured", s.measured}, {"stored_prediction", s.stored_prediction}, {"before", c.before_predictions[i]},
                       {"after", c.after_predictions[i]}});
   }
   return {{"method", "bounded coordinate descent (golden section; integers by scan with the continuous ones refitted), up to 4 passes, on the mean squared "
