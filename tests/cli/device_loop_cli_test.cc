@@ -73,7 +73,7 @@ TEST(DeviceLoopCli, ProjectHasEveryKernelBufferAndConfigurationLine) {
                              "pietune-bench measure", "pietune-bench begin", "pietune-bench end"})
     EXPECT_NE(main_c.find(needle), std::string::npos) << needle;
   const std::string sdkconfig = testing::read_file(scratch.path("project/sdkconfig.defaults"));
-  for (const char* line : {"CONFIG_IDF_TARGET=\"esp32s3\"", "CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ_240=y",
+  for (const char* line : {"configuration machine esp32s3 (", "CONFIG_IDF_TARGET=\"esp32s3\"", "CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ_240=y",
                            "CONFIG_ESP32S3_DATA_CACHE_32KB=y", "CONFIG_ESP32S3_DATA_CACHE_8WAYS=y",
                            "CONFIG_ESP32S3_DATA_CACHE_LINE_32B=y", "CONFIG_ESP32S3_INSTRUCTION_CACHE_16KB=y",
                            "CONFIG_ESPTOOLPY_FLASHMODE_QIO=y"})
@@ -92,6 +92,17 @@ TEST(DeviceLoopCli, ProjectHasEveryKernelBufferAndConfigurationLine) {
                    "--activations", "psram", "--verify-cases", "1"});
   ASSERT_EQ(psram.exit_code, 0) << psram.err;
   EXPECT_NE(testing::read_file(scratch.path("psram/sdkconfig.defaults")).find("CONFIG_SPIRAM=y"), std::string::npos);
+  EXPECT_NE(testing::read_file(scratch.path("psram/sdkconfig.defaults")).find("CONFIG_SPIRAM_MODE_OCT=y"),
+            std::string::npos);
+  // esp-nn's test app: 64 KB data cache with 64-byte lines and quad PSRAM, as its preset describes.
+  const testing::CliResult espnn =
+      run_pietune({"device-bench", kLayers, "--out", scratch.path("espnn"), "--db", scratch.path("db.sqlite"),
+                   "--activations", "psram", "--machine", "espnn-test-app", "--verify-cases", "1"});
+  ASSERT_EQ(espnn.exit_code, 0) << espnn.err;
+  const std::string espnn_config = testing::read_file(scratch.path("espnn/sdkconfig.defaults"));
+  for (const char* line : {"CONFIG_ESP32S3_DATA_CACHE_64KB=y", "CONFIG_ESP32S3_DATA_CACHE_LINE_64B=y",
+                           "CONFIG_SPIRAM_MODE_QUAD=y"})
+    EXPECT_NE(espnn_config.find(line), std::string::npos) << line << "\n" << espnn_config;
   EXPECT_NE(testing::read_file(scratch.path("psram/main/pietune_bench_main.c"))
                 .find("BENCH_ACTIVATION_CAPS (MALLOC_CAP_SPIRAM"),
             std::string::npos);
