@@ -88,7 +88,7 @@ BenchVariants parse_bench_variants(std::string_view text) {
 
 BenchPlan plan_bench(const kernels::Model& model, const std::string& model_name, const TuneResult& tuned,
                      const TuneOptions& options, const model::Machine& machine, BenchVariants variants,
-                     const BenchProtocol& protocol) {
+                     const BenchProtocol& protocol, const std::function<void(const Progress&)>& progress) {
   BenchPlan plan;
   plan.protocol = protocol;
   plan.placement = options.placement;
@@ -100,6 +100,9 @@ BenchPlan plan_bench(const kernels::Model& model, const std::string& model_name,
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     ranks[i] = bench_ranks(model.layers[i], tuned.layers[i], options, variants, plan.skipped);
     rank_count = std::max(rank_count, ranks[i].size());
+    if (progress)
+      progress({.layers_done = static_cast<int>(i) + 1, .layers_total = static_cast<int>(model.layers.size()),
+                .estimates = 0, .computed = 0, .elapsed_seconds = 0, .phase = "bench"});
   }
 
   const model::FastModel fast(machine);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,9 +71,10 @@ struct BenchPlan {
   std::vector<std::string> skipped;  // runner-ups left out (failed verification), one line each
 };
 
-// Plans the bench of a tuned model. `model_name` as given to tune (its file name).
+// Plans the bench of a tuned model. `model_name` as given to tune (its file name). `progress` is
+// told after each layer's runner-ups are verified (phase "bench").
 BenchPlan plan_bench(const kernels::Model& model, const std::string& model_name, const TuneResult& tuned,
                      const TuneOptions& options, const model::Machine& machine, BenchVariants variants,
-                     const BenchProtocol& protocol);
+                     const BenchProtocol& protocol, const std::function<void(const Progress&)>& progress = {});
 
 }  // namespace pietune::tuner

@@ -15,6 +15,7 @@
 #include "tuner/bench/bench_project.h"
 #include "tuner/cli/command.h"
 #include "tuner/cli/machine_option.h"
+#include "tuner/cli/progress_bar.h"
 #include "tuner/cli/tune_options.h"
 #include "tuner/emit/output_set.h"
 #include "tuner/emit/report_json.h"
@@ -87,8 +88,13 @@ int run_device_bench(const DeviceBenchOptions& o) {
   RunRecorder run(db, model, model_name, options, machine);
   const TuneResult result = tune_with_progress(model, o.model, options, machine, db, run);
   fmt::print(stderr, "device-bench: planning the instances (runner-ups are verified first)\n");
-  const BenchPlan plan = plan_bench(model, model_name, result, options, machine, variants,
-                                    {.warmup = o.warmup, .runs = o.runs, .seed = static_cast<std::uint32_t>(o.tune.seed)});
+  BenchPlan plan;
+  {
+    ProgressBar bar;
+    plan = plan_bench(model, model_name, result, options, machine, variants,
+                      {.warmup = o.warmup, .runs = o.runs, .seed = static_cast<std::uint32_t>(o.tune.seed)},
+                      [&](const Progress& p) { bar.update(p); });
+  }
   if (plan.instances.empty())
     throw InputError(fmt::format("{}: no layer could be tuned, so there is nothing to bench", o.model));
 
