@@ -209,6 +209,11 @@ TEST(DeviceLoopCli, ALogThatDoesNotBelongIsRefusedWhole) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("do not belong together"), std::string::npos) << r.err;
   EXPECT_TRUE(costdb::Database::open(scratch.path("db.sqlite"), costdb::Access::kReadOnly).all_measurements().empty());
+  // Nothing to calibrate to yet.
+  r = run_pietune({"calibrate", "--db", scratch.path("db.sqlite"), "--out", scratch.path("m.json")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no device measurements"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(scratch.path("m.json")));
   // A log with no measurement line at all, and one from a board at another clock.
   write(scratch.path("boot.log"), "ESP-ROM:esp32s3-20210327\r\nI (27) boot: ESP-IDF v5.2.1\r\npietune-bench measure {\"ben");
   r = run_pietune({"import", scratch.path("boot.log"), "--db", scratch.path("db.sqlite")});
