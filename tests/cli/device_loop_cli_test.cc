@@ -108,6 +108,35 @@ TEST(DeviceLoopCli, ProjectHasEveryKernelBufferAndConfigurationLine) {
             std::string::npos);
 }
 
+// The firmware's C, checked by the host's C compiler (-fsyntax-only: the PIE kernels and the
+// rsr.ccount instruction need the Xtensa toolchain) against stand-ins of the few ESP-IDF
+// declarations it uses, with the components' real headers.
+TEST(DeviceLoopCli, FirmwareSourceIsValidC99) {
+  if (std::system("command -v cc >/dev/null 2>&1") != 0) GTEST_SKIP() << "no C compiler";
+  const testing::ScratchDir scratch("pietune_bench_c");
+  const Bench bench = make_bench(scratch, "top-2");
+  const std::string stubs = scratch.path("stubs");
+  std::filesystem::create_directories(stubs + "/freertos");
+  std::filesystem::create_directories(stubs + "/xtensa/config");
+  write(stubs + "/esp_heap_caps.h",
+        "#include <stddef.h>\n#include <stdint.h>\n#define MALLOC_CAP_INTERNAL (1 << 11)\n"
+        "#define MALLOC_CAP_SPIRAM (1 << 10)\n#define MALLOC_CAP_8BIT (1 << 2)\n"
+        "void* heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_t caps);\n");
+  write(stubs + "/freertos/FreeRTOS.h", "#include <stdint.h>\n");
+  write(stubs + "/freertos/task.h", "void vTaskDelay(uint32_t ticks);\n");
+  write(stubs + "/sdkconfig.h", "#define CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ 240\n");
+  write(stubs + "/xtensa/config/core.h", "#define XCHAL_EXCM_LEVEL 3\n");
+  write(stubs + "/xtensa/xtruntime.h",
+        "unsigned xtos_set_intlevel(int level);\nvoid xtos_restore_intlevel(unsigned level);\n"
+        "#define XTOS_SET_INTLEVEL(l) xtos_set_intlevel(l)\n#define XTOS_RESTORE_INTLEVEL(l) xtos_restore_intlevel(l)\n");
+  std::string includes = " -I" + stubs;
+  for (const nlohmann::json& c : bench.manifest.at("components"))
+    includes += " -I" + scratch.path("project/components/" + c.get<std::string>());
+  const std::string command = "cc -std=c99 -fsyntax-only -Wall -Wextra -Werror" + includes + " " +
+                              scratch.path("project/main/pietune_bench_main.c") + " 2>" + scratch.path("cc.txt");
+  EXPECT_EQ(std::system(command.c_str()), 0) << testing::read_file(scratch.path("cc.txt"));
+}
+
 TEST(DeviceLoopCli, AllVariantsGiveEveryVerifiedRankOfEveryLayer) {
   const testing::ScratchDir scratch("pietune_bench_all");
   const testing::CliResult r =
