@@ -16,6 +16,7 @@
 #include "kernels/codegen/requant_srcmb.h"
 #include "kernels/families/family_support.h"
 #include "kernels/reference/requantize.h"
+#include "tests/kernels/requant_check_helpers.h"
 
 namespace pietune::kernels {
 namespace {
@@ -90,16 +91,7 @@ void expect_exact(const std::vector<std::int64_t>& accs, const reference::Channe
   for (std::int64_t x : accs) largest = std::max<std::int64_t>(largest, x < 0 ? -x : x);
   ASSERT_FALSE(codegen::rqpix_problem(qz, {0}, {largest})) << m.multiplier << " " << m.shift;
   const std::vector<std::int8_t> got = run_epilogue(accs, qz);
-  int mismatches = 0;
-  for (std::size_t i = 0; i < accs.size(); ++i) {
-    const std::int32_t scaled =
-        reference::multiply_by_quantized_multiplier(static_cast<std::int32_t>(accs[i]), m, reference::RoundingMode::kDouble);
-    const int want = std::clamp(scaled + qz.output_offset, qz.act_min, qz.act_max);
-    if (got[i] != want && ++mismatches <= 3)
-      ADD_FAILURE() << "x " << accs[i] << " M " << m.multiplier << " shift " << m.shift << " zp " << qz.output_offset
-                    << ": expected " << want << ", got " << int{got[i]};
-  }
-  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(testing::requant_mismatches(accs, got, qz), 0);
 }
 
 TEST(RequantPix, EveryRightShiftWithTies) {

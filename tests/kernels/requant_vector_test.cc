@@ -16,6 +16,7 @@
 #include "kernels/codegen/requant_vector.h"
 #include "kernels/families/family_support.h"
 #include "kernels/reference/requantize.h"
+#include "tests/kernels/requant_check_helpers.h"
 
 namespace pietune::kernels {
 namespace {
@@ -67,17 +68,7 @@ reference::ChannelQuantization quantization(std::int32_t multiplier, int shift, 
 void expect_exact(const std::vector<std::int64_t>& accs, const reference::ChannelQuantization& qz) {
   ASSERT_FALSE(codegen::rqvec_problem(qz, 0)) << qz.multipliers[0].multiplier << " " << qz.multipliers[0].shift;
   const std::vector<std::int8_t> got = run_epilogue(accs, qz);
-  int mismatches = 0;
-  for (std::size_t i = 0; i < accs.size(); ++i) {
-    const reference::QuantizedMultiplier& m = qz.multipliers[i % 8];
-    const std::int32_t scaled =
-        reference::multiply_by_quantized_multiplier(static_cast<std::int32_t>(accs[i]), m, reference::RoundingMode::kDouble);
-    const int want = std::clamp(scaled + qz.output_offset, qz.act_min, qz.act_max);
-    if (got[i] != want && ++mismatches <= 3)
-      ADD_FAILURE() << "x " << accs[i] << " M " << m.multiplier << " shift " << m.shift << " zp " << qz.output_offset
-                    << ": expected " << want << ", got " << int{got[i]};
-  }
-  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(testing::requant_mismatches(accs, got, qz), 0);
 }
 
 TEST(RequantVector, EveryShiftWithTies) {

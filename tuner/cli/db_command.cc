@@ -4,6 +4,7 @@
 // against and the correctness failures (a board output that is not the emulator's).
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -90,12 +91,12 @@ int run_show(const DbOptions& o) {
   return kExitOk;
 }
 
-// The bench instance a measurement measured, when the database has it.
-std::optional<costdb::BenchInstanceRecord> instance_of(const costdb::Database& db, const costdb::MeasurementRecord& m) {
-  if (m.bench_id.empty()) return std::nullopt;
-  for (const costdb::BenchInstanceRecord& i : db.bench_instances(m.bench_id))
-    if (i.instance == m.instance) return i;
-  return std::nullopt;
+// Every stored bench instance by (bench, instance): read once, not once per measurement.
+std::map<std::pair<std::string, int>, costdb::BenchInstanceRecord> bench_instances(const costdb::Database& db) {
+  std::map<std::pair<std::string, int>, costdb::BenchInstanceRecord> all;
+  for (const costdb::BenchRecord& b : db.benches())
+    for (costdb::BenchInstanceRecord& i : db.bench_instances(b.id)) all[{b.id, i.instance}] = std::move(i);
+  return all;
 }
 
 int run_measurements(const DbOptions& o) {
@@ -104,8 +105,10 @@ int run_measurements(const DbOptions& o) {
   std::string text = fmt::format("{:<16}  {:>4}  {:>5}  {:<50}  {:>10}  {:>10}  {:>7}  {}\n", "bench", "inst", "layer",
                                  "variant", "measured", "predicted", "error", "output");
   int failures = 0;
+  const auto instances = bench_instances(db);
   for (const costdb::MeasurementRecord& m : db.all_measurements()) {
-    const std::optional<costdb::BenchInstanceRecord> i = instance_of(db, m);
+    const auto found = instances.find({m.bench_id, m.instance});
+    const costdb::BenchInstanceRecord* i = found == instances.end() ? nullptr : &found->second;
     const double predicted = i ? i->predicted_cycles : 0;
     failures += m.correct() ? 0 : 1;
     all.push_back({{"bench", m.bench_id}, {"instance", m.instance}, {"layer", i ? i->layer_index : -1},
