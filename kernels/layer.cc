@@ -41,7 +41,7 @@ std::optional<Enum> value_of(const std::array<std::pair<Enum, const char*>, N>& 
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<OpKind, const char*>, 15> kOpNames{{
+constexpr std::array<std::pair<OpKind, const char*>, 16> kOpNames{{
     {OpKind::kConv2d, "CONV_2D"},
     {OpKind::kDepthwiseConv2d, "DEPTHWISE_CONV_2D"},
     {OpKind::kFullyConnected, "FULLY_CONNECTED"},
@@ -56,6 +56,7 @@ constexpr std::array<std::pair<OpKind, const char*>, 15> kOpNames{{
     {OpKind::kPad, "PAD"},
     {OpKind::kMean, "MEAN"},
     {OpKind::kConcatenation, "CONCATENATION"},
+    {OpKind::kTranspose, "TRANSPOSE"},
     {OpKind::kUnsupported, "UNSUPPORTED"},
 }};
 

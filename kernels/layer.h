@@ -30,6 +30,7 @@ enum class OpKind {
   kPad,
   kMean,
   kConcatenation,
+  kTranspose,
   kUnsupported,  // an operator pietune does not model (SVDF, LSTM, ...); Layer::op_name names it
 };
 
@@ -102,6 +103,8 @@ struct LayerOptions {
   Activation activation;
   int axis = 0;           // concatenation (normalised to 0..rank-1)
   std::vector<std::int32_t> axes;  // mean: reduced axes (from its axis tensor, normalised, sorted)
+  // transpose: output dim i is input dim perm[i] (from its constant perm tensor; empty elsewhere)
+  std::vector<std::int32_t> perm;
   bool keep_dims = false;  // mean, fully connected
   float beta = 1.0f;      // softmax
   ActivationLayout layout = ActivationLayout::kNhwc;  // spatial ops, ADD, MUL
@@ -148,6 +151,8 @@ struct Layer {
   //   pietune-layer-v1|op=<to_string(op)>/<op_name>|<tensors: inputs, w, b, outputs>
   //   |stride=<h>x<w>|pad=<SAME|VALID>:<top>,<bottom>,<left>,<right>|dil=<h>x<w>|dm=<n>|groups=<n>
   //   |kernel=<h>x<w>|act=<kind>:<clamp|noclamp>|axis=<n>|axes=<a,b,..>|keep_dims=<0|1>
+  //   then |layout=NCHW for an NCHW layer and |perm=<p0,p1,..> for a TRANSPOSE (absent otherwise,
+  //   so that the keys of earlier layers stay as they were).
   // "clamp" = the bounds are narrower than the output type's range. The identity form is the
   // timing form followed by
   //   |q:<role>=<scales as 8 hex digits of their IEEE-754 bits, ','-joined>/<zero points>

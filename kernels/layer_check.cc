@@ -6,6 +6,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kernels/activation.h"
 #include "kernels/padding.h"
@@ -327,6 +328,28 @@ void check_mean(const Layer& layer) {
                       "the input and the reduced axes");
 }
 
+// TFLM's TransposePrepare: rank at most 5, perm a permutation of 0..rank-1, same element type.
+void check_transpose(const Layer& layer) {
+  const Shape& in = layer.input().shape;
+  const auto& perm = layer.options.perm;
+  constexpr std::size_t kTfliteMaxRank = 5;
+  if (in.size() > kTfliteMaxRank) fail("input rank {} above TFLite Micro's {} for TRANSPOSE", in.size(), kTfliteMaxRank);
+  if (layer.output().type != layer.input().type) {
+    fail("output type {} differs from input type {}", to_string(layer.output().type), to_string(layer.input().type));
+  }
+  if (perm.empty()) return;  // perm tensor not constant: nothing to compare
+  if (perm.size() != in.size()) fail("perm has {} entries for an input of rank {}", perm.size(), in.size());
+  std::vector<bool> seen(in.size(), false);
+  Shape expected;
+  for (std::int32_t p : perm) {
+    if (p < 0 || p >= static_cast<std::int32_t>(in.size())) fail("perm entry {} out of range for rank {}", p, in.size());
+    if (seen[static_cast<std::size_t>(p)]) fail("perm [{}] names dimension {} twice", fmt::join(perm, ","), p);
+    seen[static_cast<std::size_t>(p)] = true;
+    expected.push_back(in[static_cast<std::size_t>(p)]);
+  }
+  expect_output_shape(layer, expected, "permuting the input");
+}
+
 void check_activation_bounds(const Layer& layer) {
   if (layer.outputs.empty()) return;
   const Activation& act = layer.options.activation;
@@ -426,6 +449,9 @@ void check_op(const Layer& layer, const Layer* derived_into_check) {
       break;
     case OpKind::kMean:
       check_mean(layer);
+      break;
+    case OpKind::kTranspose:
+      check_transpose(layer);
       break;
     case OpKind::kUnsupported:
       return;  // no shape rules and no fused activation

@@ -74,6 +74,7 @@ std::string Layer::timing_signature_text() const {
       clamps(*this) ? "clamp" : "noclamp", o.axis, fmt::join(o.axes, ","), o.keep_dims ? 1 : 0);
   // Only a non-default layout enters the text, so every NHWC layer keeps its earlier key.
   if (o.layout != ActivationLayout::kNhwc) text += fmt::format("|layout={}", kernels::to_string(o.layout));
+  if (!o.perm.empty()) text += fmt::format("|perm={}", fmt::join(o.perm, ","));
   return text;
 }
 

@@ -62,6 +62,7 @@ json options_to_json(const Layer& layer) {
   }
   if (op == OpKind::kConcatenation || o.axis != d.axis) j["axis"] = o.axis;
   if (op == OpKind::kMean || !o.axes.empty()) j["axes"] = o.axes;
+  if (op == OpKind::kTranspose || !o.perm.empty()) j["perm"] = o.perm;
   if (op == OpKind::kMean || op == OpKind::kFullyConnected || o.keep_dims != d.keep_dims) {
     j["keep_dims"] = o.keep_dims;
   }

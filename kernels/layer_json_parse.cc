@@ -168,7 +168,7 @@ PadAmounts parse_pads(const Node& n) {
 
 void parse_options(const Node& n, LayerOptions& o, GivenDerived& given) {
   n.expect_object({"stride", "padding", "pads", "dilation", "filter", "depth_multiplier", "groups",
-                   "activation", "axis", "axes", "keep_dims", "beta", "layout"});
+                   "activation", "axis", "axes", "perm", "keep_dims", "beta", "layout"});
   if (n.has("stride")) std::tie(o.stride_h, o.stride_w) = n.field("stride").pair();
   if (n.has("padding")) {
     const std::string name = n.field("padding").string();
@@ -198,6 +198,11 @@ void parse_options(const Node& n, LayerOptions& o, GivenDerived& given) {
     const Node axes = n.field("axes");
     axes.expect_array(static_cast<std::size_t>(kMaxRank));
     for (std::size_t i = 0; i < axes.value.size(); ++i) o.axes.push_back(axes.element(i).int32());
+  }
+  if (n.has("perm")) {
+    const Node perm = n.field("perm");
+    perm.expect_array(static_cast<std::size_t>(kMaxRank));
+    for (std::size_t i = 0; i < perm.value.size(); ++i) o.perm.push_back(perm.element(i).int32());
   }
   if (n.has("keep_dims")) o.keep_dims = n.field("keep_dims").boolean();
   if (n.has("beta")) o.beta = n.field("beta").number();

@@ -33,6 +33,7 @@
 #include "kernels/families/mul_espnn.h"
 #include "kernels/families/mul_vec.h"
 #include "kernels/families/pix_lanes.h"
+#include "kernels/families/transpose_vec.h"
 
 namespace pietune::kernels {
 namespace {
@@ -321,6 +322,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &mul_espnn_legal,
      .generate = &mul_espnn_generate},
+    {.name = "transpose_vec",
+     .op = OpKind::kTranspose,
+     .version = 1,
+     .prefix = "transpose_qs8_vec",
+     .summary = "batched matrix transpose of bytes: 16x8 blocks through three EE.VUNZIP.8 stages (unzip) or "
+                "l8ui/s8i per element (bytes)",
+     .params = kTransposeVecParams,
+     .candidates = nullptr,
+     .legal = &transpose_vec_legal,
+     .generate = &transpose_vec_generate},
 };
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "kernels/reference/quantize.h"
 #include "kernels/reference/reshape.h"
 #include "kernels/reference/softmax.h"
+#include "kernels/reference/transpose.h"
 
 namespace pietune::kernels::reference {
 namespace {
@@ -38,6 +39,7 @@ Tensor run_op(const Layer& layer, std::span<const Tensor> in, RoundingMode round
     case OpKind::kPad: return pad(layer, in[0]);
     case OpKind::kMean: return mean(layer, in[0], rounding);
     case OpKind::kConcatenation: return concatenation(layer, in);
+    case OpKind::kTranspose: return transpose(layer, in[0]);
     case OpKind::kUnsupported: break;
   }
   PIETUNE_CHECK(false) << "no reference op for " << layer_label(layer);

@@ -89,4 +89,23 @@ ModelSpec conv_model() {
   return m;
 }
 
+ModelSpec nchw_input_conv_model() {
+  ModelSpec m = conv_model();
+  m.op_codes.push_back({39, 39, ""});  // TRANSPOSE
+  std::vector<std::uint8_t> perm;
+  for (std::int32_t p : {0, 2, 3, 1})
+    for (int byte = 0; byte < 4; ++byte) perm.push_back(static_cast<std::uint8_t>(p >> (8 * byte)));
+  m.buffers.push_back(perm);
+  m.tensors.push_back({{1, 3, 8, 8}, tflite::TensorType::INT8, 0, {0.5f}, {-128}, 0, "nchw_input"});
+  m.tensors.push_back({{4}, tflite::TensorType::INT32, static_cast<std::uint32_t>(m.buffers.size() - 1), {}, {}, 0,
+                       "perm"});
+  OperatorSpec transpose;
+  transpose.opcode_index = 1;
+  transpose.inputs = {4, 5};
+  transpose.outputs = {0};
+  m.operators.insert(m.operators.begin(), transpose);
+  m.inputs = {4};
+  return m;
+}
+
 }  // namespace pietune::tuner::testing

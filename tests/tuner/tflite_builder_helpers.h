@@ -59,4 +59,9 @@ std::vector<std::uint8_t> build_model(const ModelSpec& spec);
 // Tensors: 0 input, 1 weights, 2 bias, 3 output.
 ModelSpec conv_model();
 
+// conv_model behind a TRANSPOSE, as a PyTorch export starts: input 1x3x8x8 int8 (NCHW) ->
+// TRANSPOSE perm [0, 2, 3, 1] (constant int32 tensor) -> 1x8x8x3 -> the same CONV_2D -> 1x8x8x4.
+// Tensors: 0 input, 1 weights, 2 bias, 3 output, 4 NCHW input, 5 perm.
+ModelSpec nchw_input_conv_model();
+
 }  // namespace pietune::tuner::testing

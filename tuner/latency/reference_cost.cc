@@ -87,6 +87,11 @@ std::optional<ReferenceCost> reference_cost(const Layer& layer) {
       return per_unit(30, output_elements(layer),
                       "inferred: 30 per element: one MultiplyByQuantizedMultiplier or float multiply, round and "
                       "clamp per element");
+    case OpKind::kTranspose:
+      return per_unit(12, output_elements(layer),
+                      "inferred: 12 per element: TFLM's reference Transpose walks the output with one index "
+                      "per dimension (an add and a compare per element, a carry per row) and loads each "
+                      "element through the permuted strides");
     case OpKind::kMean:
       return per_unit(10, static_cast<double>(layer.input().element_count()),
                       "inferred: 10 per input element (load, add into a 32-bit sum) plus the per-output rescale");

@@ -60,6 +60,7 @@ kernels::OpKind builtin_op_kind(std::int32_t code) {
     case BuiltinOp::kPad: return OpKind::kPad;
     case BuiltinOp::kPadV2: return OpKind::kPad;
     case BuiltinOp::kMean: return OpKind::kMean;
+    case BuiltinOp::kTranspose: return OpKind::kTranspose;
     case BuiltinOp::kQuantize: return OpKind::kQuantize;
     default: return OpKind::kUnsupported;
   }

@@ -23,6 +23,7 @@ enum class BuiltinOp : std::int32_t {
   kSoftmax = 25,
   kCustom = 32,
   kPad = 34,
+  kTranspose = 39,
   kMean = 40,
   kPadV2 = 60,
   kQuantize = 114,

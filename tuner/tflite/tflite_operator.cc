@@ -98,7 +98,7 @@ const Options& required_options(const tflite::Operator& op, tflite::BuiltinOptio
   return *options;
 }
 
-// Constant int32 contents of a small parameter tensor (PAD paddings, MEAN axes); nullopt when the
+// Constant int32 contents of a small parameter tensor (PAD paddings, MEAN axes, TRANSPOSE perm); nullopt when the
 // tensor is not constant.
 std::optional<std::vector<std::int32_t>> constant_int32(const TensorDesc& t, const char* role) {
   if (!t.data) return std::nullopt;
@@ -252,6 +252,13 @@ void read_modelled(const tflite::Operator& op, const OperatorTensors& ts,
       if (const auto* o = options_of<tflite::ReducerOptions>(op, BO::ReducerOptions, "ReducerOptions")) {
         layer.options.keep_dims = o->keep_dims();
       }
+      break;
+    }
+    case OpKind::kTranspose: {
+      assign_unary(ts, tensors, layer, 2);
+      const TensorDesc& perm = required(ts.inputs, 1, "input", tensors);
+      if (const auto values = constant_int32(perm, "perm")) layer.options.perm = *values;
+      options_of<tflite::TransposeOptions>(op, BO::TransposeOptions, "TransposeOptions");
       break;
     }
     case OpKind::kUnsupported:
