@@ -175,6 +175,20 @@ bool is_spatial(OpKind op) {
          op == OpKind::kMaxPool2d;
 }
 
+bool layout_free(const TensorDesc& tensor) {
+  const auto& s = tensor.shape;
+  return s.size() != 4 || std::int64_t{s[1]} * s[2] == 1 || s[3] == 1;
+}
+
+bool layout_agnostic(const Layer& layer) {
+  if (layer.op != OpKind::kAdd && layer.op != OpKind::kMul) return false;
+  for (const TensorDesc& in : layer.inputs) {
+    if (in.element_count() == 1) continue;
+    if (in.constant || in.shape != layer.output().shape) return false;
+  }
+  return true;
+}
+
 int element_size_bytes(ElementType type) {
   switch (type) {
     case ElementType::kInt8:

@@ -192,6 +192,13 @@ int element_size_bytes(ElementType type);
 
 // The ops with a window over H and W (stride, padding, filter): CONV_2D, DEPTHWISE_CONV_2D and the pools.
 bool is_spatial(OpKind op);
+// The same bytes in NHWC and NCHW order: a rank other than 4, or H*W == 1, or C == 1.
+bool layout_free(const TensorDesc& tensor);
+// A layer whose kernels compute the same bytes whatever the activation layout: ADD or MUL whose
+// operands are activations of the output's shape or single elements (output element i reads
+// element i of each operand, in any order). A constant operand keeps its NHWC bytes, so a layer
+// with a constant operand of more than one element is not agnostic.
+bool layout_agnostic(const Layer& layer);
 // "1x96x96x1", "scalar" for rank 0.
 std::string shape_to_string(const std::vector<std::int32_t>& shape);
 

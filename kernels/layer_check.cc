@@ -89,8 +89,9 @@ void check_structure(const Layer& layer) {
   if (layer.bias) with_context("bias", [&] { check_tensor(*layer.bias, !modelled); });
   if (!modelled) return;
   check_arithmetic_scales(layer);
-  if (layer.options.layout != ActivationLayout::kNhwc && !is_spatial(layer.op))
-    fail("options.layout: {} applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the pools); {} is NHWC only",
+  if (layer.options.layout != ActivationLayout::kNhwc && !is_spatial(layer.op) && !layout_agnostic(layer))
+    fail("options.layout: {} applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the pools) and to ADD and MUL "
+         "without broadcast or a constant operand; this {} is NHWC only",
          to_string(layer.options.layout), to_string(layer.op));
 
   const InputCount count = input_count(layer.op);

@@ -345,7 +345,7 @@ ActivationLayout variant_activation_layout(const Variant& variant) {
 
 std::optional<Rejection> check_legal(const FamilySpec& family, const Layer& layer, const Variant& variant) {
   const ActivationLayout wanted = variant_activation_layout(variant);
-  if (wanted != layer.options.layout)
+  if (wanted != layer.options.layout && !layout_agnostic(layer))
     return Rejection{"activation_layout",
                      fmt::format("the layer's activations are {}, the variant takes {} (a transpose of the input "
                                  "and the output that no kernel does)",

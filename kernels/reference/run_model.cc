@@ -7,6 +7,7 @@
 
 #include "kernels/reference/layer_tensors.h"
 #include "kernels/reference/run_layer.h"
+#include "kernels/reference/transpose.h"
 
 namespace pietune::kernels::reference {
 namespace {
@@ -34,6 +35,23 @@ std::vector<TensorDesc> graph_tensors(const Model& model, const std::vector<int>
     descs.push_back(*t);
   }
   return descs;
+}
+
+Shape nchw_shape(const Shape& nhwc) { return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}; }
+
+// A stored tensor in the form the reference op reads for `desc` (NHWC). An NCHW layer's tensors
+// travel in NCHW form ([N, C, H, W], as a TRANSPOSE [0, 3, 1, 2] leaves them) and are permuted
+// here; a layout-free tensor is the same bytes in either form, so any layer takes either.
+Tensor reference_form(const Tensor& t, const TensorDesc& desc, ActivationLayout layout) {
+  if (desc.shape.size() != 4 || t.shape() == desc.shape || t.shape() != nchw_shape(desc.shape)) return t;
+  if (layout_free(desc)) return t.with_shape(desc.shape);
+  if (layout == ActivationLayout::kNchw) return permute(t, {0, 2, 3, 1});
+  return t;  // an NCHW tensor at an NHWC layer: the shape check names it
+}
+
+// The reference op's NHWC output in the form the layer writes it.
+Tensor stored_form(const Tensor& t, ActivationLayout layout) {
+  return layout == ActivationLayout::kNchw && t.shape().size() == 4 ? permute(t, {0, 3, 1, 2}) : t;
 }
 
 }  // namespace
@@ -70,7 +88,7 @@ std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs
       const TensorDesc& desc = layer.inputs[i];
       const std::string role = fmt::format("input {}", i);
       if (const auto it = values.find(desc.id); desc.id >= 0 && it != values.end()) {
-        layer_inputs.push_back(it->second);
+        layer_inputs.push_back(reference_form(it->second, desc, layer.options.layout));
       } else if (desc.data) {
         layer_inputs.push_back(
             with_layer_context(layer, [&] { return constant_tensor(desc, role.c_str()); }));
@@ -84,6 +102,7 @@ std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs
     std::optional<std::vector<Tensor>> replaced;
     if (runner) replaced = runner(layer, layer_inputs);
     std::vector<Tensor> outputs = replaced ? std::move(*replaced) : run_layer(layer, layer_inputs, rounding);
+    for (Tensor& out : outputs) out = stored_form(out, layer.options.layout);
     if (observer) observer(layer, outputs);
     for (std::size_t j = 0; j < outputs.size(); ++j)
       values.insert_or_assign(layer.outputs[j].id, std::move(outputs[j]));

@@ -1,5 +1,9 @@
 // A whole model through the reference ops, following tensor ids through the graph: layers run in
 // Model::layers order, each reading model inputs, constants (TensorDesc::data) or earlier outputs.
+// A layer whose options.layout is NCHW (a layout plan's) writes its rank-4 outputs in NCHW form
+// ([N, C, H, W], what a TRANSPOSE [0, 3, 1, 2] of the NHWC tensor gives) and reads its inputs in
+// that form; a layout-free tensor (layout_free) is read in either form. The runner and the
+// reference ops see NHWC forms; the observer and the graph outputs the stored forms.
 #pragma once
 
 #include <functional>

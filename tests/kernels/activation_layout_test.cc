@@ -55,10 +55,19 @@ TEST(LayoutOption, LayerFileRoundTripAndErrors) {
   std::string bad = kDepthwise;
   bad.replace(bad.find("NCHW"), 4, "CHWN");
   EXPECT_EQ(parse_error(bad), "layer.json: layer 0: options.layout: unknown activation layout 'CHWN' (NHWC or NCHW)");
-  EXPECT_EQ(parse_error(R"({"op": "ADD", "inputs": [{"shape": [4]}, {"shape": [4]}], "outputs": [{"shape": [4]}],
-                            "options": {"layout": "NCHW"}})"),
+  EXPECT_EQ(parse_error(R"({"op": "ADD", "inputs": [{"shape": [1, 2, 2, 4]}, {"shape": [1, 1, 1, 4]}],
+                            "outputs": [{"shape": [1, 2, 2, 4]}], "options": {"layout": "NCHW"}})"),
             "layer.json: layer 0: options.layout: NCHW applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the "
-            "pools); ADD is NHWC only");
+            "pools) and to ADD and MUL without broadcast or a constant operand; this ADD is NHWC only");
+  // Without broadcast an element-wise ADD is layout-agnostic: every ADD family takes it in NCHW.
+  const Layer add = parse_layer_file(R"({"op": "ADD",
+      "inputs": [{"shape": [1, 2, 2, 4], "quantization": {"scales": [0.1], "zero_points": [3]}},
+                 {"shape": [1, 2, 2, 4], "quantization": {"scales": [0.2], "zero_points": [-5]}}],
+      "outputs": [{"shape": [1, 2, 2, 4], "quantization": {"scales": [0.25], "zero_points": [1]}}],
+      "options": {"layout": "NCHW"}})",
+                                     "layer.json").layers.at(0);
+  EXPECT_TRUE(layout_agnostic(add));
+  EXPECT_FALSE(enumerate_variants(add).legal.empty());
 }
 
 TEST(LayoutOption, OnlyNchwChangesTheKeys) {

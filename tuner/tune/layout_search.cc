@@ -1,0 +1,85 @@
+// The layout search (see the header).
+#include "tuner/tune/layout_search.h"
+
+#include <algorithm>
+
+#include "kernels/registry.h"
+#include "tuner/latency/reference_cost.h"
+#include "tuner/search/estimate_cache.h"
+#include "tuner/tune/layer_tuning.h"
+
+namespace pietune::tuner {
+namespace {
+
+bool has_nchw_family(kernels::OpKind op) {
+  for (const kernels::FamilySpec& f : kernels::all_families()) {
+    if (f.op != op) continue;
+    for (const kernels::ParamSpec& p : f.params)
+      if (p.name == "activations") return true;
+  }
+  return false;
+}
+
+class LayoutCosts {
+ public:
+  LayoutCosts(const TuneOptions& options, const model::Machine& machine, costdb::Database& db)
+      : cache_(&db, machine, options.placement),
+        options_{.search = {.budget = options.budget, .seed = options.seed},
+                 .sram_limit_bytes = options.sram_limit_bytes} {}
+
+  // The best kernel's cycles, or the reference op's (a layer no family covers); nullopt when
+  // neither exists.
+  std::optional<double> cycles(const kernels::Layer& layer) {
+    const LayerTuning t = tune_layer(layer, options_, cache_);
+    if (const VariantEstimate* best = t.chosen()) return best->cost.cycles;
+    if (t.covered) return std::nullopt;  // families exist, none fits: not in this layout
+    if (const auto r = reference_cost(layer)) return r->cycles;
+    return 0.0;  // unknown cost (UNSUPPORTED): the same in every plan
+  }
+
+  LayerLayoutCosts layer(const kernels::Layer& layer) {
+    LayerLayoutCosts c;
+    c.nhwc = cycles(layer);
+    if (kernels::layout_agnostic(layer)) {
+      c.nchw = c.nhwc;
+    } else if (has_nchw_family(layer.op) && kernels::is_spatial(layer.op)) {
+      kernels::Layer nchw = layer;
+      nchw.options.layout = ActivationLayout::kNchw;
+      c.nchw = cycles(nchw);
+    }
+    return c;
+  }
+
+  void flush() { cache_.flush(); }
+
+ private:
+  EstimateCache cache_;
+  LayerTuningOptions options_;
+};
+
+}  // namespace
+
+bool LayoutSearch::mixed() const {
+  return std::any_of(plan.layer_layouts.begin(), plan.layer_layouts.end(),
+                     [](ActivationLayout l) { return l == ActivationLayout::kNchw; }) ||
+         !plan.conversions.empty();
+}
+
+LayoutSearch search_layouts(const kernels::Model& model, const TuneOptions& options, const model::Machine& machine,
+                            costdb::Database& db) {
+  LayoutCosts costs(options, machine, db);
+  LayoutSearch s;
+  s.problem = model_layout_problem(
+      model, [&](std::size_t i) { return costs.layer(model.layers[i]); },
+      [&](const kernels::Layer& transpose) {
+        // A transpose no kernel takes (elements wider than a byte) runs as the reference op.
+        return costs.cycles(transpose).value_or(reference_cost(transpose)->cycles);
+      });
+  costs.flush();
+  s.plan = plan_layouts(s.problem.problem);
+  s.all_nhwc = all_nhwc_plan(s.problem.problem);
+  s.planned = planned_model(model, s.problem, s.plan);
+  return s;
+}
+
+}  // namespace pietune::tuner

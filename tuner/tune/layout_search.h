@@ -1,0 +1,27 @@
+// The layout search of `tune --layouts plan`: every layer's best kernel in NHWC and, where a family
+// takes NCHW, in NCHW; every transpose the plan might need; the exact plan over the model's graph
+// (tuner/layout/layout_plan.h) and the planned model that tune then runs like any model.
+#pragma once
+
+#include "costdb/costdb.h"
+#include "kernels/layer.h"
+#include "model/timing/machine.h"
+#include "tuner/layout/model_layout.h"
+#include "tuner/tune/tune_model.h"
+
+namespace pietune::tuner {
+
+struct LayoutSearch {
+  ModelLayoutProblem problem;
+  LayoutPlan plan;      // the cheapest
+  LayoutPlan all_nhwc;  // what the model costs without layout search
+  kernels::Model planned;
+  bool mixed() const;   // some layer runs in NCHW
+};
+
+// The estimates go through the cost database like tune's own, so the tuning of the planned model
+// that follows reuses them. InputError for a model without graph ids.
+LayoutSearch search_layouts(const kernels::Model& model, const TuneOptions& options, const model::Machine& machine,
+                            costdb::Database& db);
+
+}  // namespace pietune::tuner
