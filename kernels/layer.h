@@ -171,6 +171,15 @@ struct Model {
   std::uint64_t file_fnv1a = 0;
   std::vector<int> input_ids;
   std::vector<int> output_ids;
+  // Layer::index of each TRANSPOSE a layout plan inserted between two layers (tuner/layout): not
+  // an operator of the source model.
+  std::vector<int> layout_conversions;
+
+  bool is_layout_conversion(int layer_index) const {
+    for (int i : layout_conversions)
+      if (i == layer_index) return true;
+    return false;
+  }
 };
 
 // Names used in tables, JSON and the hash text: "CONV_2D", "int8", "SAME", "RELU6", ...

@@ -108,7 +108,7 @@ int run_device_bench(const DeviceBenchOptions& o) {
     const EmitContext context{.model = model, .model_name = c.model_name, .options = options, .result = c.result,
                               .kernels = c.kernels, .latency = latency, .machine = machine,
                               .machine_name = machine.name, .clock_hz = machine.clock_hz, .db_path = o.tune.db,
-                              .date = utc_now()};
+                              .date = utc_now(), .layout = nullptr};
     if (c.rank == 0) provenance = provenance_line(context);
     const std::vector<OutputFile> set = tune_output_files(context, paths, report_json(context));
     files.insert(files.end(), set.begin(), set.end());

@@ -58,13 +58,15 @@ nlohmann::ordered_json summary_json(const TuneCommandOptions& o, const TuneResul
 
 int run_tune(const TuneCommandOptions& o) {
   const TuneOptions options = tune_options(o.tune);
-  const kernels::Model model = load_model(o.model);
+  const kernels::Model loaded = load_model(o.model);
   const model::Machine machine = load_machine_option(o.tune.machine);
   const std::string id = model_identifier(o.model);
   const std::string out_dir = o.out.empty() ? "results/" + id : o.out;
   require_writable_folder(out_dir, "--out");  // before the work, not after it
   require_replaceable_component_files(output_paths(out_dir, id));
   costdb::Database db = open_database(o.tune.db);
+  std::optional<LayoutSearch> layout;
+  const kernels::Model model = model_to_tune(loaded, o.tune, options, machine, db, layout);
   const std::string model_name = std::filesystem::path(o.model).filename().string();
 
   RunRecorder run(db, model, model_name, options, machine);
@@ -80,7 +82,7 @@ int run_tune(const TuneCommandOptions& o) {
   const EmitContext context{.model = model, .model_name = model_name, .options = options, .result = result,
                             .kernels = kernels, .latency = latency, .machine = machine, .machine_name = machine.name,
                             .clock_hz = machine.clock_hz,
-                            .db_path = o.tune.db, .date = utc_now()};
+                            .db_path = o.tune.db, .date = utc_now(), .layout = layout ? &*layout : nullptr};
   const nlohmann::ordered_json report = report_json(context);
   const OutputPaths paths = output_paths(out_dir, id);
   write_files_atomically(tune_output_files(context, paths, report));
@@ -119,6 +121,7 @@ void register_tune_command(CLI::App& app) {
   command->add_flag("--json", options->json,
                     "print the run id, the output paths and the totals as JSON instead of the table");
   add_tune_options(command, options->tune);
+  add_layouts_option(command, options->tune);
 }
 
 }  // namespace pietune::tuner::cli

@@ -64,6 +64,23 @@ void add_tune_options(CLI::App* command, TuneCliOptions& o) {
   command->add_option("--verify-cases", o.verify_cases, "random inputs per verification")->capture_default_str();
 }
 
+void add_layouts_option(CLI::App* command, TuneCliOptions& o) {
+  command
+      ->add_option("--layouts", o.layouts,
+                   "nhwc: every layer in NHWC; plan: each layer in NHWC or NCHW, with the transposes between them, "
+                   "chosen for the whole model's cycles (a .tflite model)")
+      ->check(CLI::IsMember({"nhwc", "plan"}))
+      ->capture_default_str();
+}
+
+kernels::Model model_to_tune(const kernels::Model& model, const TuneCliOptions& cli, const TuneOptions& options,
+                             const model::Machine& machine, costdb::Database& db,
+                             std::optional<LayoutSearch>& search) {
+  if (cli.layouts != "plan") return model;
+  search = search_layouts(model, options, machine, db);
+  return search->planned;
+}
+
 TuneOptions tune_options(const TuneCliOptions& o) {
   TuneOptions t;
   t.placement.activations = parse_region(o.activations, "--activations", false);

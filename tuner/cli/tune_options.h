@@ -1,11 +1,13 @@
 // Options shared by the commands that search (tune, explain): placement, limits, budget, database.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "costdb/costdb.h"
+#include "tuner/tune/layout_search.h"
 #include "tuner/tune/tune_model.h"
 
 namespace pietune::tuner::cli {
@@ -23,6 +25,7 @@ struct TuneCliOptions {
   int jobs = 0;  // 0: every core
   std::uint64_t seed = 1;
   int verify_cases = 2;
+  std::string layouts = "nhwc";  // --layouts (tune, verify MODEL): nhwc or plan
 };
 
 // What a search of one layer reads (explain): --db, --machine, placement, --code, --icache,
@@ -30,6 +33,14 @@ struct TuneCliOptions {
 void add_search_options(CLI::App* command, TuneCliOptions& options);
 // add_search_options plus what only a whole-model run reads: --time-limit, --jobs, --verify-cases.
 void add_tune_options(CLI::App* command, TuneCliOptions& options);
+// --layouts nhwc|plan (tune and verify MODEL).
+void add_layouts_option(CLI::App* command, TuneCliOptions& options);
+// The model tune runs: `model` itself with --layouts nhwc; with plan the planned model of its layout
+// search (tuner/tune/layout_search.h), whose plan `search` receives. InputError for plan on a model
+// without a graph (a JSON layer file).
+kernels::Model model_to_tune(const kernels::Model& model, const TuneCliOptions& cli, const TuneOptions& options,
+                             const model::Machine& machine, costdb::Database& db,
+                             std::optional<LayoutSearch>& search);
 // --activations, --weights and --sram-limit (shared with query and serve).
 void add_placement_options(CLI::App* command, std::string& activations, std::string& weights, std::string& sram_limit);
 // Validated TuneOptions; InputError naming the option.

@@ -157,6 +157,7 @@ void register_verify_command(CLI::App& app) {
   command->add_option("--machine", model->tune.machine, "with MODEL: a machine description");
   command->add_option("--activations", model->tune.activations, "with MODEL: sram or psram (as for tune)");
   command->add_option("--weights", model->tune.weights, "with MODEL: flash, sram or psram (as for tune)");
+  add_layouts_option(command, model->tune);
   command->add_option("--layer", options->layer_file, "a JSON layer file (or a .tflite model)");
   command->add_option("--index", options->index, "only the layer of the file with this index");
   command->add_option("--variant", options->variant, "a variant JSON file or a variant name");

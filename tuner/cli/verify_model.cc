@@ -22,14 +22,16 @@ namespace pietune::tuner::cli {
 int run_verify_model(const VerifyModelOptions& o) {
   if (o.cases < 1) throw InputError(fmt::format("--cases: {}: must be at least 1", o.cases));
   const TuneOptions options = tune_options(o.tune);
-  const kernels::Model model = load_model(o.model);
+  const kernels::Model loaded = load_model(o.model);
   try {
-    kernels::reference::check_model_supported(model);
+    kernels::reference::check_model_supported(loaded);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", o.model, e.what()));
   }
   const model::Machine machine = load_machine_option(o.tune.machine);
   costdb::Database db = open_database(o.tune.db);
+  std::optional<LayoutSearch> layout;
+  const kernels::Model model = model_to_tune(loaded, o.tune, options, machine, db, layout);
   RunRecorder run(db, model, std::filesystem::path(o.model).filename().string(), options, machine);
   TuneResult result;
   {

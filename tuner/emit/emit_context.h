@@ -7,6 +7,7 @@
 #include "model/timing/machine.h"
 #include "tuner/emit/kernel_instances.h"
 #include "tuner/latency/model_latency.h"
+#include "tuner/tune/layout_search.h"
 #include "tuner/tune/tune_model.h"
 
 namespace pietune::tuner {
@@ -23,6 +24,7 @@ struct EmitContext {
   double clock_hz = 0;
   std::string db_path;
   std::string date;         // ISO 8601 UTC
+  const LayoutSearch* layout = nullptr;  // tune --layouts plan: the plan `model` is the planned model of
 };
 
 // "pietune 0.1.0 (commit 1a2b3c4d5e6f), machine esp32s3 (0x...), 2026-11-21T09:00:00Z".

@@ -60,8 +60,9 @@ std::string emit_header(const EmitContext& c) {
   out += fmt::format("/* The model file these kernels were tuned for: {}_model_matches() checks a buffer against it. */\n"
                      "#define {}_MODEL_BYTES {}u\n#define {}_MODEL_FNV1A64 0x{:016x}ull\n\n",
                      prefix, macro, c.model.file_bytes, macro, c.model.file_fnv1a);
-  out += "/* Kernels: a2 = input (NHWC int8), a3 = output, a4 = the layer's call block; layers with two\n"
-         " * activation inputs (ADD, MUL) also a5 = the second input (kernel2 in the table). */\n";
+  out += "/* Kernels: a2 = input (int8, NHWC unless the layer says NCHW), a3 = output, a4 = the layer's call\n"
+         " * block; layers with two activation inputs (ADD, MUL) also a5 = the second input (kernel2 in the\n"
+         " * table). The table lists the layers in call order, a layout plan's transposes included. */\n";
   out += fmt::format("typedef void (*{}_kernel_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block);\n",
                      prefix);
   out += fmt::format("typedef void (*{}_kernel2_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block,\n"
@@ -73,11 +74,17 @@ std::string emit_header(const EmitContext& c) {
     const LayerResult& result = c.result.layers[l.position];
     // One rounding for the comment, the #define and the table: they must never disagree.
     const long long cycles = std::llround(e.cost.cycles);
-    out += fmt::format("/* layer {} {} {} -> {}: {} ({} cycles predicted; {})\n * esp-nn: {} */\n", l.layer_index,
+    const std::string layout =
+        c.model.is_layout_conversion(layer.index)
+            ? "\n * layout conversion inserted by the layout plan (no operator of the model): tensor " +
+                  std::to_string(layer.input().id) + " to " + (layer.options.perm[1] == 3 ? "NCHW" : "NHWC")
+        : layer.options.layout == kernels::ActivationLayout::kNchw ? "\n * activations NCHW (layout plan)"
+                                                                    : "";
+    out += fmt::format("/* layer {} {} {} -> {}: {} ({} cycles predicted; {})\n * esp-nn: {}{} */\n", l.layer_index,
                        layer.op_name, kernels::shape_to_string(layer.input().shape),
                        kernels::shape_to_string(layer.output().shape), l.variant, cycles,
                        verification_text(result.verifications.back()),
-                       kernels::espnn::espnn_path_text(kernels::espnn::espnn_path(layer)));
+                       kernels::espnn::espnn_path_text(kernels::espnn::espnn_path(layer)), layout);
     out += fmt::format("#define {}_L{}_KERNEL {}\n", macro, l.layer_index, l.function);
     out += fmt::format("#define {}_L{}_VARIANT \"{}\"\n", macro, l.layer_index, l.variant);
     out += fmt::format("#define {}_L{}_CYCLES {}\n", macro, l.layer_index, cycles);

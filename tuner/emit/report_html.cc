@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "tuner/emit/html_text.h"
+#include "tuner/emit/report_text.h"
 
 namespace pietune::tuner {
 namespace {
@@ -491,6 +492,7 @@ std::string report_html(const nlohmann::ordered_json& r) {
   html += fmt::format("<title>pietune: {}</title>\n{}</head><body>\n<h1>{}</h1>\n", text_of(r, "model"), kStyle,
                       text_of(r, "model"));
   html += provenance(r) + totals(r, clock) + latency_paragraph(r) + modelled_note(r);
+  if (const std::string plan = layout_plan_sentence(r); !plan.empty()) html += "<p>" + html_escape(plan) + "</p>\n";
   html += "<h2>Predicted cycles per layer: chosen variant (dark) and esp-nn-structured baseline (light)</h2>\n" +
           cycles_chart(layers, clock);
   html += "<h2>MAC/cycle per layer against the 16 MAC/cycle peak</h2>\n" + utilisation_chart(layers);

@@ -70,6 +70,31 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
   return j;
 }
 
+// tune --layouts plan: the layout of every layer whose layout matters, the transposes, and the
+// plan's cycles against all-NHWC (layer kernels or reference costs, plus transposes).
+nlohmann::ordered_json layout_plan_json(const LayoutSearch& s) {
+  nlohmann::ordered_json nchw = nlohmann::ordered_json::array(), conversions = nlohmann::ordered_json::array();
+  for (const kernels::Layer& l : s.planned.layers)
+    if (l.options.layout == kernels::ActivationLayout::kNchw) nchw.push_back(l.index);
+  for (std::size_t k = 0; k < s.plan.conversions.size(); ++k) {
+    const PlanConversion& c = s.plan.conversions[k];
+    const bool at_end = c.before_layer >= static_cast<int>(s.layer_indices.size());
+    conversions.push_back({{"layer", s.planned.layout_conversions.at(k)},
+                           {"tensor", s.problem.tensor_ids.at(static_cast<std::size_t>(c.tensor))},
+                           {"to", kernels::to_string(c.to)},
+                           {"before_layer", at_end ? nlohmann::ordered_json(nullptr)
+                                                   : nlohmann::ordered_json(s.layer_indices[static_cast<std::size_t>(c.before_layer)])},
+                           {"cycles", c.cycles}});
+  }
+  return {{"layouts", "plan"},
+          {"mixed", s.mixed()},
+          {"nchw_layers", nchw},
+          {"conversions", conversions},
+          {"plan_cycles", s.plan.cycles()},
+          {"all_nhwc_cycles", s.all_nhwc.cycles()},
+          {"saved_cycles", s.all_nhwc.cycles() - s.plan.cycles()}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json report_json(const EmitContext& c) {
@@ -123,9 +148,10 @@ nlohmann::ordered_json report_json(const EmitContext& c) {
                   {"espnn", way(m.espnn)},
                   {"pietune", way(m.pietune)},
                   {"op_overhead_cycles", m.op_overhead_cycles},
-                  {"operators", c.model.layers.size() - m.unknown.size()},
+                  {"operators", c.model.layers.size() - m.unknown.size() - c.model.layout_conversions.size()},
                   {"espnn_reference_priced", m.reference_priced},
                   {"unknown", m.unknown}};
+  if (c.layout) j["layout_plan"] = layout_plan_json(*c.layout);
   j["layers"] = std::move(layers);
   return j;
 }

@@ -1,7 +1,11 @@
 // The terminal table (see the header).
 #include "tuner/emit/report_text.h"
 
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace pietune::tuner {
 namespace {
@@ -21,6 +25,21 @@ std::string latency_line(const nlohmann::ordered_json& l) {
 }
 
 }  // namespace
+
+std::string layout_plan_sentence(const nlohmann::ordered_json& r) {
+  if (!r.contains("layout_plan")) return "";
+  const auto& p = r.at("layout_plan");
+  const double plan = p.at("plan_cycles").get<double>(), nhwc = p.at("all_nhwc_cycles").get<double>();
+  if (!p.at("mixed").get<bool>())
+    return fmt::format("layout plan: every layer in NHWC (no NCHW kernel pays for its transposes; {:.0f} cycles)", nhwc);
+  std::vector<std::string> layers, moves;
+  for (const auto& l : p.at("nchw_layers")) layers.push_back(std::to_string(l.get<int>()));
+  for (const auto& c : p.at("conversions"))
+    moves.push_back(fmt::format("#{} tensor {} to {} ({:.0f} cycles)", c.at("layer").get<int>(), c.at("tensor").get<int>(),
+                                c.at("to").get<std::string>(), c.at("cycles").get<double>()));
+  return fmt::format("layout plan: layers {} in NCHW, transposes {}; {:.0f} cycles against {:.0f} all NHWC (saves {:.0f})",
+                     fmt::join(layers, " "), fmt::join(moves, ", "), plan, nhwc, nhwc - plan);
+}
 
 std::string report_table(const nlohmann::ordered_json& r) {
   std::string out = fmt::format("{:>3}  {:<17} {:<22} {:>9}  {:<48} {:>10} {:>7} {:>10} {:>7}\n", "#", "op", "shape",
@@ -71,6 +90,7 @@ std::string report_table(const nlohmann::ordered_json& r) {
                        t.at("constants_in").get<std::string>(), t.at("code_bytes").get<std::uint64_t>(),
                        t.at("code_in").get<std::string>());
   if (r.contains("latency")) out += latency_line(r.at("latency"));
+  if (r.contains("layout_plan")) out += layout_plan_sentence(r) + "\n";
   return out;
 }
 

@@ -10,5 +10,8 @@
 namespace pietune::tuner {
 
 std::string report_table(const nlohmann::ordered_json& report);
+// "layout plan: layers 0 1 5 in NCHW, transposes ...; N cycles against M all NHWC (saves K)"; "" for a
+// report without a layout plan (tune --layouts nhwc).
+std::string layout_plan_sentence(const nlohmann::ordered_json& report);
 
 }  // namespace pietune::tuner

@@ -43,6 +43,12 @@ ModelLatency model_latency(const kernels::Model& model, const TuneResult& result
     const kernels::Layer& layer = model.layers[i];
     const LayerResult& lr = result.layers.at(i);
     LayerLatency l = layer_latency(layer, lr.tuning, lr.chosen_estimate(), machine);
+    if (model.is_layout_conversion(layer.index) && l.known) {
+      // A layout plan's transpose: no operator of the stock model, no TFLM node of its own.
+      l.stock_tflm = l.espnn = 0;
+      l.espnn_basis = "layout conversion: not in the stock model";
+      l.pietune -= machine.tflm_op_overhead_cycles;
+    }
     if (!l.known) {
       m.unknown.push_back(fmt::format("#{} {}", layer.index, layer.op_name));
     } else {

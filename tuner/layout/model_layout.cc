@@ -128,6 +128,7 @@ kernels::Model planned_model(const kernels::Model& model, const ModelLayoutProbl
       const ActivationLayout from = c.to == ActivationLayout::kNchw ? ActivationLayout::kNhwc : ActivationLayout::kNchw;
       const int from_id = version.at({id, from});
       const int to_id = next_id++;
+      out.layout_conversions.push_back(next_index);
       out.layers.push_back(
           conversion_layer(problem.tensors[static_cast<std::size_t>(c.tensor)], c.to, next_index++, from_id, to_id));
       version[{id, c.to}] = to_id;

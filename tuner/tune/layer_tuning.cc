@@ -47,6 +47,19 @@ LayerTuning tune_layer(const kernels::Layer& layer, const LayerTuningOptions& op
     VariantEstimate espnn = cache.get(layer, est.variant, true);
     if (!t.baseline || espnn.cost.cycles < t.baseline->cost.cycles) t.baseline = std::move(espnn);
   }
+  // A layer a layout plan runs in NCHW: esp-nn runs the model's NHWC layer (no baseline takes NCHW).
+  if (layer.options.layout != kernels::ActivationLayout::kNhwc && !kernels::layout_agnostic(layer)) {
+    kernels::Layer nhwc = layer;
+    nhwc.options.layout = kernels::ActivationLayout::kNhwc;
+    for (const kernels::FamilySpec& f : kernels::all_families()) {
+      if (!f.baseline || f.op != layer.op) continue;
+      for (const kernels::Variant& v : kernels::candidate_variants(f, nhwc)) {
+        if (kernels::check_legal(f, nhwc, v)) continue;
+        VariantEstimate espnn = cache.get(nhwc, v, true);
+        if (!t.baseline || espnn.cost.cycles < t.baseline->cost.cycles) t.baseline = std::move(espnn);
+      }
+    }
+  }
 
   std::set<std::string> usable;
   for (const VariantEstimate& est : t.ranked) usable.insert(est.variant.family);

@@ -79,6 +79,7 @@ LayoutSearch search_layouts(const kernels::Model& model, const TuneOptions& opti
   s.plan = plan_layouts(s.problem.problem);
   s.all_nhwc = all_nhwc_plan(s.problem.problem);
   s.planned = planned_model(model, s.problem, s.plan);
+  for (const kernels::Layer& layer : model.layers) s.layer_indices.push_back(layer.index);
   return s;
 }
 

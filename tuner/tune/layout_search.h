@@ -16,6 +16,7 @@ struct LayoutSearch {
   LayoutPlan plan;      // the cheapest
   LayoutPlan all_nhwc;  // what the model costs without layout search
   kernels::Model planned;
+  std::vector<int> layer_indices;  // the model's Layer::index per plan layer
   bool mixed() const;   // some layer runs in NCHW
 };
 

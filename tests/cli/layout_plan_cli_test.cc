@@ -1,0 +1,83 @@
+// `tune --layouts plan` and `verify MODEL --layouts plan` on person_detect: the mixed plan in
+// report.json, the table and the header (transposes as layer-like entries in call order), the TFLite
+// Micro hook left to the NHWC layers, the whole plan exact in the emulator; refusals.
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_run_helpers.h"
+
+namespace pietune {
+namespace {
+
+using testing::run_pietune;
+
+const std::string kPersonDetect = PIETUNE_SOURCE_DIR "/examples/models/person_detect.tflite";
+
+TEST(LayoutPlanCli, TuneEmitsTheMixedPlanAndVerifyRunsItExactly) {
+  const testing::ScratchDir scratch("pietune_layout_plan");
+  const testing::CliResult r = run_pietune({"tune", kPersonDetect, "--layouts", "plan", "--out", scratch.dir(), "--db",
+                                            scratch.path("db.sqlite"), "--verify-cases", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json report = nlohmann::json::parse(testing::read_file(scratch.path("report.json")));
+  const nlohmann::json& plan = report.at("layout_plan");
+  EXPECT_TRUE(plan.at("mixed").get<bool>());
+  EXPECT_GT(plan.at("saved_cycles").get<double>(), 0);
+  EXPECT_NEAR(plan.at("all_nhwc_cycles").get<double>() - plan.at("plan_cycles").get<double>(),
+              plan.at("saved_cycles").get<double>(), 1e-6);
+  ASSERT_FALSE(plan.at("conversions").empty());
+  EXPECT_NE(r.out.find("layout plan: layers "), std::string::npos) << r.out;
+
+  // Every NCHW layer got an NCHW kernel; every transpose a transpose_vec kernel; all in call order.
+  std::set<int> nchw(plan.at("nchw_layers").begin(), plan.at("nchw_layers").end());
+  std::set<int> conversions;
+  for (const auto& c : plan.at("conversions")) conversions.insert(c.at("layer").get<int>());
+  int transposes = 0;
+  for (const auto& layer : report.at("layers")) {
+    const int index = layer.at("index");
+    if (nchw.contains(index)) {
+      EXPECT_NE(layer.at("chosen").at("variant").get<std::string>().find("_nchw_"), std::string::npos) << index;
+    }
+    if (conversions.contains(index)) {
+      ++transposes;
+      EXPECT_EQ(layer.at("op"), "TRANSPOSE");
+      EXPECT_EQ(layer.at("chosen").at("family"), "transpose_vec");
+    }
+  }
+  EXPECT_EQ(transposes, static_cast<int>(conversions.size()));
+  const std::string header = testing::read_file(scratch.path("person_detect_pietune.h"));
+  EXPECT_NE(header.find("layout conversion inserted by the layout plan"), std::string::npos);
+  EXPECT_NE(header.find("activations NCHW (layout plan)"), std::string::npos);
+  // TFLM's arena holds NHWC tensors: the hook runs pietune's kernels on the NHWC layers only.
+  const std::string hook = testing::read_file(scratch.path("person_detect_pietune_tflm.cc"));
+  for (int index : nchw)
+    EXPECT_EQ(hook.find("_l" + std::to_string(index) + "_call_block"), std::string::npos) << index;
+  EXPECT_NE(hook.find("_l2_call_block"), std::string::npos);  // an NHWC layer is hooked
+
+  const testing::CliResult v = run_pietune({"verify", kPersonDetect, "--layouts", "plan", "--db",
+                                            scratch.path("db.sqlite"), "--cases", "1", "--json"});
+  ASSERT_EQ(v.exit_code, 0) << v.err << v.out;
+  const nlohmann::json check = nlohmann::json::parse(v.out);
+  EXPECT_TRUE(check.at("passed").get<bool>());
+  int verified_transposes = 0;
+  for (const auto& l : check.at("layers")) {
+    EXPECT_EQ(l.at("mismatches"), 0) << l.dump();
+    EXPECT_EQ(l.at("chain_differences"), 0) << l.dump();
+    if (l.at("op") == "TRANSPOSE" && !l.at("variant").get<std::string>().empty()) ++verified_transposes;
+  }
+  EXPECT_EQ(verified_transposes, transposes);
+}
+
+TEST(LayoutPlanCli, RefusesALayerFileAndAnUnknownValue) {
+  const testing::ScratchDir scratch("pietune_layout_plan_refusals");
+  testing::CliResult r = run_pietune({"tune", PIETUNE_SOURCE_DIR "/tests/data/layers/conv_dw_fc.json", "--layouts",
+                                      "plan", "--out", scratch.dir(), "--db", scratch.path("db.sqlite")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("a layout plan needs the model's graph"), std::string::npos) << r.err;
+  r = run_pietune({"tune", kPersonDetect, "--layouts", "nchw", "--out", scratch.dir(), "--db", scratch.path("db.sqlite")});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace pietune
