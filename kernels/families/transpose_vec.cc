@@ -85,6 +85,31 @@ void emit_unzip_transpose(model::FunctionBuilder& b, const TransposeGeometry& g)
   codegen::add_const(b, 3, 3, static_cast<std::int32_t>(g.rows * g.cols - g.rows), 8);
 }
 
+// Per batch: 8 x 16 blocks, row blocks outside, column blocks in a LOOPGTZ.
+void emit_zip_transpose(model::FunctionBuilder& b, const TransposeGeometry& g) {
+  codegen::load_const(b, 5, static_cast<std::int32_t>(g.cols));
+  codegen::load_const(b, 6, static_cast<std::int32_t>(g.rows));
+  codegen::load_const(b, 15, static_cast<std::int32_t>(16 * g.rows));
+  codegen::reg_loop(b, 7, g.rows / 8, [&] {
+    b.emit(Opcode::kMov, {a(13), a(2)});
+    b.emit(Opcode::kMov, {a(14), a(3)});
+    codegen::inner_loop(b, 12, g.cols / 16, [&] {
+      b.emit(Opcode::kMov, {a(8), a(13)});
+      b.emit(Opcode::kMov, {a(9), a(14)});
+      for (int r = 0; r < 8; ++r) b.emit(Opcode::kEeVld128Xp, {q(r), a(8), a(5)});
+      for (int bit : {4, 2, 1})  // register-number bit paired by each stage: rows 4, 2, 1 apart
+        for (int reg = 0; reg < 8; ++reg)
+          if ((reg & bit) == 0) b.emit(Opcode::kEeVzip8, {q(reg), q(reg | bit)});
+      for (int c = 0; c < 16; ++c) b.emit(c % 2 ? Opcode::kEeVstH64Xp : Opcode::kEeVstL64Xp, {q(c / 2), a(9), a(6)});
+      b.emit(Opcode::kAddi, {a(13), a(13), imm(16)});
+      b.emit(Opcode::kAdd, {a(14), a(14), a(15)});
+    });
+    codegen::add_const(b, 2, 2, static_cast<std::int32_t>(8 * g.cols), 8);
+    b.emit(Opcode::kAddi, {a(3), a(3), imm(8)});
+  });
+  codegen::add_const(b, 3, 3, static_cast<std::int32_t>(g.rows * g.cols - g.rows), 8);
+}
+
 }  // namespace
 
 std::optional<TransposeGeometry> transpose_geometry(const std::vector<std::int32_t>& shape,
@@ -145,9 +170,19 @@ std::optional<Rejection> transpose_vec_legal(const Layer& layer, const Variant& 
   if (!g)
     return Rejection{"perm", fmt::format("perm [{}] merges to {}: not a batched matrix transpose [B, R, C] -> [B, C, R]",
                                          fmt::join(perm, ","), merged)};
-  if (variant.word("inputpath") == "unzip") {
-    if (variant.number("unroll") != 1)
-      return Rejection{"unroll", "the unzip block is straight-line code: unroll 1 only"};
+  const std::string_view path = variant.word("inputpath");
+  const bool tall = variant.number("rows") == 16 && variant.number("cols") == 8;
+  const bool wide = variant.number("rows") == 8 && variant.number("cols") == 16;
+  if (path == "zip" ? !wide : !tall)
+    return Rejection{"tiles", fmt::format("{}r{}c: zip takes 8r16c, bytes and unzip 16r8c", variant.number("rows"),
+                                          variant.number("cols"))};
+  if (path != "bytes" && variant.number("unroll") != 1)
+    return Rejection{"unroll", fmt::format("the {} block is straight-line code: unroll 1 only", path)};
+  if (path == "zip" && (g->rows % 8 != 0 || g->cols % 16 != 0))
+    return Rejection{"zip_shape", fmt::format("perm [{}] is a transpose of {} rows by {} columns: the zip path needs "
+                                              "rows % 8 == 0 and columns % 16 == 0",
+                                              fmt::join(perm, ","), g->rows, g->cols)};
+  if (path == "unzip") {
     if (g->rows % 16 != 0 || g->cols % 8 != 0)
       return Rejection{"unzip_shape", fmt::format("perm [{}] is a transpose of {} rows by {} columns: the unzip path "
                                                   "needs rows % 16 == 0 and columns % 8 == 0",
@@ -159,16 +194,18 @@ std::optional<Rejection> transpose_vec_legal(const Layer& layer, const Variant& 
 GeneratedKernel transpose_vec_generate(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(!transpose_vec_legal(layer, variant)) << variant.name();
   const TransposeGeometry g = *transpose_geometry(layer.input().shape, layer.options.perm, nullptr);
-  const bool unzip = variant.word("inputpath") == "unzip";
+  const std::string_view path = variant.word("inputpath");
+  const bool vector = path != "bytes";
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
-  k.input_align_bytes = unzip ? 16 : 1;
-  k.output_align_bytes = unzip ? 16 : 1;
+  k.input_align_bytes = vector ? 16 : 1;
+  k.output_align_bytes = vector ? 16 : 1;
   model::FunctionBuilder b(k.symbol);
   codegen::emit_prologue(b);
   codegen::slot_loop(b, kSlotBatch, g.batches, 8, [&] {
-    if (unzip) emit_unzip_transpose(b, g);
+    if (path == "unzip") emit_unzip_transpose(b, g);
+    else if (path == "zip") emit_zip_transpose(b, g);
     else emit_bytes_transpose(b, g, static_cast<int>(variant.number("unroll")));
   });
   codegen::emit_epilogue(b);

@@ -27,25 +27,30 @@ class LayoutCosts {
         options_{.search = {.budget = options.budget, .seed = options.seed},
                  .sram_limit_bytes = options.sram_limit_bytes} {}
 
-  // The best kernel's cycles, or the reference op's (a layer no family covers); nullopt when
-  // neither exists.
-  std::optional<double> cycles(const kernels::Layer& layer) {
+  // The best kernel's cycles; nullopt when no variant fits.
+  std::optional<double> kernel_cycles(const kernels::Layer& layer) {
     const LayerTuning t = tune_layer(layer, options_, cache_);
     if (const VariantEstimate* best = t.chosen()) return best->cost.cycles;
-    if (t.covered) return std::nullopt;  // families exist, none fits: not in this layout
-    if (const auto r = reference_cost(layer)) return r->cycles;
-    return 0.0;  // unknown cost (UNSUPPORTED): the same in every plan
+    return std::nullopt;
+  }
+
+  // The kernel's cycles, else the reference op's, which runs any layer in NHWC (0 for an op of
+  // unknown cost: the same in every plan).
+  double nhwc_cycles(const kernels::Layer& layer) {
+    if (const auto k = kernel_cycles(layer)) return *k;
+    const auto r = reference_cost(layer);
+    return r ? r->cycles : 0.0;
   }
 
   LayerLayoutCosts layer(const kernels::Layer& layer) {
     LayerLayoutCosts c;
-    c.nhwc = cycles(layer);
+    c.nhwc = nhwc_cycles(layer);
     if (kernels::layout_agnostic(layer)) {
       c.nchw = c.nhwc;
     } else if (has_nchw_family(layer.op) && kernels::is_spatial(layer.op)) {
       kernels::Layer nchw = layer;
       nchw.options.layout = ActivationLayout::kNchw;
-      c.nchw = cycles(nchw);
+      c.nchw = kernel_cycles(nchw);  // no reference op runs NCHW
     }
     return c;
   }
@@ -71,10 +76,8 @@ LayoutSearch search_layouts(const kernels::Model& model, const TuneOptions& opti
   LayoutSearch s;
   s.problem = model_layout_problem(
       model, [&](std::size_t i) { return costs.layer(model.layers[i]); },
-      [&](const kernels::Layer& transpose) {
-        // A transpose no kernel takes (elements wider than a byte) runs as the reference op.
-        return costs.cycles(transpose).value_or(reference_cost(transpose)->cycles);
-      });
+      // A transpose no kernel takes (elements wider than a byte) runs as the reference op.
+      [&](const kernels::Layer& transpose) { return costs.nhwc_cycles(transpose); });
   costs.flush();
   s.plan = plan_layouts(s.problem.problem);
   s.all_nhwc = all_nhwc_plan(s.problem.problem);
