@@ -25,6 +25,11 @@ bool reorders(const std::vector<std::int32_t>& shape, ActivationLayout layout) {
 
 }  // namespace
 
+std::vector<std::int32_t> nchw_shape(const std::vector<std::int32_t>& nhwc) {
+  PIETUNE_CHECK(nhwc.size() == 4) << nhwc.size();
+  return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
+}
+
 std::vector<std::uint8_t> nhwc_to_layout(std::span<const std::uint8_t> nhwc, const std::vector<std::int32_t>& shape,
                                          ActivationLayout layout) {
   std::vector<std::uint8_t> out(nhwc.begin(), nhwc.end());

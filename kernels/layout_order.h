@@ -10,6 +10,12 @@
 
 namespace pietune::kernels {
 
+// [N, H, W, C] -> [N, C, H, W]: the shape a rank-4 NHWC tensor has in NCHW form.
+std::vector<std::int32_t> nchw_shape(const std::vector<std::int32_t>& nhwc);
+// The TRANSPOSE permutations from NHWC form to NCHW form and back.
+inline const std::vector<std::int32_t> kNhwcToNchwPerm{0, 3, 1, 2};
+inline const std::vector<std::int32_t> kNchwToNhwcPerm{0, 2, 3, 1};
+
 // The NHWC bytes of a tensor of `shape` (NHWC) in `layout` order; a copy for NHWC or a rank other
 // than 4.
 std::vector<std::uint8_t> nhwc_to_layout(std::span<const std::uint8_t> nhwc, const std::vector<std::int32_t>& shape,

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "kernels/layout_order.h"
 #include "kernels/reference/layer_tensors.h"
 #include "kernels/reference/run_layer.h"
 #include "kernels/reference/transpose.h"
@@ -37,21 +38,19 @@ std::vector<TensorDesc> graph_tensors(const Model& model, const std::vector<int>
   return descs;
 }
 
-Shape nchw_shape(const Shape& nhwc) { return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}; }
-
 // A stored tensor in the form the reference op reads for `desc` (NHWC). An NCHW layer's tensors
 // travel in NCHW form ([N, C, H, W], as a TRANSPOSE [0, 3, 1, 2] leaves them) and are permuted
 // here; a layout-free tensor is the same bytes in either form, so any layer takes either.
 Tensor reference_form(const Tensor& t, const TensorDesc& desc, ActivationLayout layout) {
   if (desc.shape.size() != 4 || t.shape() == desc.shape || t.shape() != nchw_shape(desc.shape)) return t;
   if (layout_free(desc)) return t.with_shape(desc.shape);
-  if (layout == ActivationLayout::kNchw) return permute(t, {0, 2, 3, 1});
+  if (layout == ActivationLayout::kNchw) return permute(t, kNchwToNhwcPerm);
   return t;  // an NCHW tensor at an NHWC layer: the shape check names it
 }
 
 // The reference op's NHWC output in the form the layer writes it.
 Tensor stored_form(const Tensor& t, ActivationLayout layout) {
-  return layout == ActivationLayout::kNchw && t.shape().size() == 4 ? permute(t, {0, 3, 1, 2}) : t;
+  return layout == ActivationLayout::kNchw && t.shape().size() == 4 ? permute(t, kNhwcToNchwPerm) : t;
 }
 
 }  // namespace

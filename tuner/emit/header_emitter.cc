@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "kernels/baselines/espnn/dispatch.h"
+#include "kernels/layout_order.h"
 #include "kernels/registry.h"
 #include "kernels/variant.h"
 
@@ -77,7 +78,7 @@ std::string emit_header(const EmitContext& c) {
     const std::string layout =
         c.model.is_layout_conversion(layer.index)
             ? "\n * layout conversion inserted by the layout plan (no operator of the model): tensor " +
-                  std::to_string(layer.input().id) + " to " + (layer.options.perm[1] == 3 ? "NCHW" : "NHWC")
+                  std::to_string(layer.input().id) + " to " + (layer.options.perm == kernels::kNhwcToNchwPerm ? "NCHW" : "NHWC")
         : layer.options.layout == kernels::ActivationLayout::kNchw ? "\n * activations NCHW (layout plan)"
                                                                     : "";
     out += fmt::format("/* layer {} {} {} -> {}: {} ({} cycles predicted; {})\n * esp-nn: {}{} */\n", l.layer_index,

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "kernels/layer_check.h"
+#include "kernels/layout_order.h"
 #include "kernels/registry.h"
 #include "model/support/error.h"
 
@@ -17,9 +18,10 @@ namespace {
 using kernels::Layer;
 using kernels::TensorDesc;
 
-std::vector<std::int32_t> nchw_shape(const std::vector<std::int32_t>& s) { return {s[0], s[3], s[1], s[2]}; }
+using kernels::nchw_shape;
 
-// The activation tensors a layer reads (its non-constant inputs).
+// The activation tensors a layer reads: its non-constant inputs. Unlike kernel_argument_inputs,
+// a layer whose inputs are all constant reads none (a constant is no tensor of the plan's graph).
 std::vector<const TensorDesc*> activation_inputs(const Layer& layer) {
   std::vector<const TensorDesc*> inputs;
   for (const TensorDesc& t : layer.inputs)
@@ -55,7 +57,7 @@ Layer conversion_layer(const TensorDesc& tensor, ActivationLayout to, int index,
   out.name = tensor.name + (to_nchw ? "/nchw" : "/nhwc");
   l.inputs = {in};
   l.outputs = {out};
-  l.options.perm = to_nchw ? std::vector<std::int32_t>{0, 3, 1, 2} : std::vector<std::int32_t>{0, 2, 3, 1};
+  l.options.perm = to_nchw ? kernels::kNhwcToNchwPerm : kernels::kNchwToNhwcPerm;
   kernels::complete_layer(l);
   return l;
 }
