@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "kernels/activation.h"
+#include "kernels/layout_order.h"
 #include "kernels/padding.h"
 #include "model/support/error.h"
 
@@ -89,9 +90,11 @@ void check_structure(const Layer& layer) {
   if (layer.bias) with_context("bias", [&] { check_tensor(*layer.bias, !modelled); });
   if (!modelled) return;
   check_arithmetic_scales(layer);
-  if (layer.options.layout != ActivationLayout::kNhwc && !is_spatial(layer.op) && !layout_agnostic(layer))
-    fail("options.layout: {} applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the pools) and to ADD and MUL "
-         "without broadcast or a constant operand; this {} is NHWC only",
+  if (layer.options.layout != ActivationLayout::kNhwc && !is_spatial(layer.op) && !layout_agnostic(layer) &&
+      !can_flatten_nchw(layer))
+    fail("options.layout: {} applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the pools), to ADD and MUL "
+         "without broadcast or a constant operand and to FULLY_CONNECTED with a rank-4 input of one image per "
+         "row; this {} is NHWC only",
          to_string(layer.options.layout), to_string(layer.op));
 
   const InputCount count = input_count(layer.op);

@@ -50,4 +50,29 @@ std::vector<std::uint8_t> layout_to_nhwc(std::span<const std::uint8_t> bytes, co
   return out;
 }
 
+bool can_flatten_nchw(const Layer& layer) {
+  if (layer.op != OpKind::kFullyConnected || !layer.weights || layer.weights->shape.size() != 2 ||
+      layer.inputs.empty() || layer.input().shape.size() != 4)
+    return false;
+  const auto& s = layer.input().shape;
+  return std::int64_t{s[1]} * s[2] * s[3] == layer.weights->shape[1];
+}
+
+bool flattens_nchw(const Layer& layer) {
+  return layer.options.layout == ActivationLayout::kNchw && can_flatten_nchw(layer);
+}
+
+std::vector<std::int8_t> nchw_weight_columns(std::span<const std::int8_t> weights,
+                                             const std::vector<std::int32_t>& input_shape) {
+  PIETUNE_CHECK(input_shape.size() == 4) << input_shape.size();
+  const std::vector<std::int32_t> image{1, input_shape[1], input_shape[2], input_shape[3]};
+  const std::size_t depth = static_cast<std::size_t>(image[1]) * static_cast<std::size_t>(image[2]) *
+                            static_cast<std::size_t>(image[3]);
+  PIETUNE_CHECK(depth > 0 && weights.size() % depth == 0) << weights.size() << " " << depth;
+  std::vector<std::int8_t> out(weights.size());
+  for (std::size_t row = 0; row < weights.size(); row += depth)
+    for_each_element(image, [&](std::size_t nhwc, std::size_t nchw) { out[row + nchw] = weights[row + nhwc]; });
+  return out;
+}
+
 }  // namespace pietune::kernels

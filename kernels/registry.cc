@@ -34,6 +34,7 @@
 #include "kernels/families/mul_vec.h"
 #include "kernels/families/pix_lanes.h"
 #include "kernels/families/transpose_vec.h"
+#include "kernels/layout_order.h"
 
 namespace pietune::kernels {
 namespace {
@@ -345,7 +346,9 @@ ActivationLayout variant_activation_layout(const Variant& variant) {
 
 std::optional<Rejection> check_legal(const FamilySpec& family, const Layer& layer, const Variant& variant) {
   const ActivationLayout wanted = variant_activation_layout(variant);
-  if (wanted != layer.options.layout && !layout_agnostic(layer))
+  // Element-wise layers are the same in both layouts; a FULLY_CONNECTED reading an NCHW input
+  // differs only in its weights' column order, which every FC family takes (weights_int8).
+  if (wanted != layer.options.layout && !layout_agnostic(layer) && !flattens_nchw(layer))
     return Rejection{"activation_layout",
                      fmt::format("the layer's activations are {}, the variant takes {} (a transpose of the input "
                                  "and the output that no kernel does)",

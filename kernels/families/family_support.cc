@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kernels/codegen/requant_scalar.h"
+#include "kernels/layout_order.h"
 #include "kernels/reference/layer_tensors.h"
 #include "model/support/error.h"
 
@@ -81,6 +82,7 @@ std::optional<Rejection> check_shift_range(const reference::ChannelQuantization&
 
 std::vector<std::int8_t> weights_int8(const Layer& layer) {
   const reference::Tensor w = reference::with_layer_context(layer, [&] { return reference::weight_values(layer); });
+  if (flattens_nchw(layer)) return nchw_weight_columns(w.int8(), layer.input().shape);
   return {w.int8().begin(), w.int8().end()};
 }
 

@@ -49,7 +49,8 @@ std::optional<Rejection> check_types(const Layer& layer);
 std::optional<Rejection> check_shift_range(const reference::ChannelQuantization& q);
 
 // The layer's weights as int8 and bias as int32 (zeros when absent), from its constant data
-// (InputError "...: weights: no constant data" when absent).
+// (InputError "...: weights: no constant data" when absent). A FULLY_CONNECTED reading an NCHW
+// input gets its columns in that input's order (kernels/layout_order.h flattens_nchw).
 std::vector<std::int8_t> weights_int8(const Layer& layer);
 std::vector<std::int32_t> bias_int32(const Layer& layer, std::int64_t channels);
 

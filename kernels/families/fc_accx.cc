@@ -53,6 +53,7 @@ GeneratedKernel fc_accx_generate(const Layer& layer, const Variant& variant) {
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
+  k.layout = layer.options.layout;  // NCHW: the input row in (c, h, w) order, weights_int8's columns too
   ConstantBuffer weights{"weights", {}};
   std::vector<std::int32_t> corrections(static_cast<std::size_t>(s.units));
   for (int u = 0; u < s.units; ++u) {

@@ -444,6 +444,7 @@ GeneratedKernel fc_espnn_generate(const Layer& layer, const Variant& variant) {
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
+  k.layout = layer.options.layout;  // NCHW: the input row in (c, h, w) order, weights_int8's columns too
   ConstantBuffer weights{"weights", {}};
   for (std::int8_t v : w) weights.bytes.push_back(static_cast<std::uint8_t>(v));
   weights.bytes.resize(weights.bytes.size() + kWeightsTailBytes, 0);

@@ -91,6 +91,7 @@ GeneratedKernel fc_qacc_generate(const Layer& layer, const Variant& variant) {
 
   GeneratedKernel k;
   k.symbol = variant.symbol();
+  k.layout = layer.options.layout;  // NCHW: the input row in (c, h, w) order, weights_int8's columns too
   // bcast16 adds the offset while widening, so the bias stays as it is; bcast8 multiplies raw
   // bytes and folds Σw * (-zp) into it.
   std::vector<std::int32_t> corrections(bias.begin(), bias.end());

@@ -13,21 +13,26 @@
 namespace pietune::kernels::reference {
 namespace {
 
-// The description of tensor `id` as a layer input (consumer) or output (producer), or null.
-const TensorDesc* find_tensor(const Model& model, int id, bool as_output) {
+// The description of tensor `id` as a layer input (consumer) or output (producer), in the form
+// that layer stores it (an NCHW layer's rank-4 tensors in NCHW form), or nullopt.
+std::optional<TensorDesc> find_tensor(const Model& model, int id, bool as_output) {
   for (const Layer& layer : model.layers) {
     for (const TensorDesc& t : as_output ? layer.outputs : layer.inputs) {
-      if (t.id == id) return &t;
+      if (t.id != id) continue;
+      TensorDesc stored = t;
+      if (layer.options.layout == ActivationLayout::kNchw && t.shape.size() == 4 && !layout_free(t))
+        stored.shape = nchw_shape(t.shape);
+      return stored;
     }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::vector<TensorDesc> graph_tensors(const Model& model, const std::vector<int>& ids, bool outputs) {
   if (model.input_ids.empty()) throw InputError("no graph inputs (a JSON layer file has no graph)");
   std::vector<TensorDesc> descs;
   for (int id : ids) {
-    const TensorDesc* t = find_tensor(model, id, outputs);
+    std::optional<TensorDesc> t = find_tensor(model, id, outputs);
     if (!t && outputs) t = find_tensor(model, id, false);  // a graph input passed straight through
     if (!t) {
       throw InputError(fmt::format("graph {} tensor {}: {}", outputs ? "output" : "input", id,
@@ -48,9 +53,12 @@ Tensor reference_form(const Tensor& t, const TensorDesc& desc, ActivationLayout 
   return t;  // an NCHW tensor at an NHWC layer: the shape check names it
 }
 
-// The reference op's NHWC output in the form the layer writes it.
-Tensor stored_form(const Tensor& t, ActivationLayout layout) {
-  return layout == ActivationLayout::kNchw && t.shape().size() == 4 ? permute(t, kNhwcToNchwPerm) : t;
+// The reference op's NHWC output in the form the layer writes it (a layout-free tensor keeps its
+// NHWC shape: the same bytes).
+Tensor stored_form(const Tensor& t, const TensorDesc& desc, ActivationLayout layout) {
+  return layout == ActivationLayout::kNchw && t.shape().size() == 4 && !layout_free(desc)
+             ? permute(t, kNhwcToNchwPerm)
+             : t;
 }
 
 }  // namespace
@@ -101,7 +109,8 @@ std::vector<Tensor> run_model(const Model& model, std::span<const Tensor> inputs
     std::optional<std::vector<Tensor>> replaced;
     if (runner) replaced = runner(layer, layer_inputs);
     std::vector<Tensor> outputs = replaced ? std::move(*replaced) : run_layer(layer, layer_inputs, rounding);
-    for (Tensor& out : outputs) out = stored_form(out, layer.options.layout);
+    for (std::size_t j = 0; j < outputs.size() && j < layer.outputs.size(); ++j)
+      outputs[j] = stored_form(outputs[j], layer.outputs[j], layer.options.layout);
     if (observer) observer(layer, outputs);
     for (std::size_t j = 0; j < outputs.size(); ++j)
       values.insert_or_assign(layer.outputs[j].id, std::move(outputs[j]));

@@ -2,7 +2,8 @@
 // Model::layers order, each reading model inputs, constants (TensorDesc::data) or earlier outputs.
 // A layer whose options.layout is NCHW (a layout plan's) writes its rank-4 outputs in NCHW form
 // ([N, C, H, W], what a TRANSPOSE [0, 3, 1, 2] of the NHWC tensor gives) and reads its inputs in
-// that form; a layout-free tensor (layout_free) is read in either form. The runner and the
+// that form; a layout-free tensor (layout_free) is written in NHWC shape (the same bytes) and
+// read in either form. The runner and the
 // reference ops see NHWC forms; the observer and the graph outputs the stored forms.
 #pragma once
 
@@ -25,7 +26,9 @@ using LayerRunner =
     std::function<std::optional<std::vector<Tensor>>(const Layer& layer, std::span<const Tensor> inputs)>;
 
 // The descriptions of the graph's input and output tensors (Model::input_ids / output_ids), found
-// among the layers' tensors. Throws InputError "graph input tensor <id>: not used by any layer"
+// among the layers' tensors, in the form the graph takes or gives them (NCHW form where the first
+// layer reading an input, or the layer writing an output, is an NCHW layer: a layout plan's
+// boundary layouts). Throws InputError "graph input tensor <id>: not used by any layer"
 // (outputs: "...: not produced by any layer") and, for a model without graph ids (a JSON layer
 // file), "no graph inputs (a JSON layer file has no graph)".
 std::vector<TensorDesc> model_inputs(const Model& model);

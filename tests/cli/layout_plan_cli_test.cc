@@ -17,8 +17,10 @@ const std::string kPersonDetect = PIETUNE_SOURCE_DIR "/examples/models/person_de
 
 TEST(LayoutPlanCli, TuneEmitsTheMixedPlanAndVerifyRunsItExactly) {
   const testing::ScratchDir scratch("pietune_layout_plan");
-  const testing::CliResult r = run_pietune({"tune", kPersonDetect, "--layouts", "plan", "--out", scratch.dir(), "--db",
-                                            scratch.path("db.sqlite"), "--verify-cases", "1"});
+  // person_detect's 96x96x1 input is the same bytes in NCHW: the option is recorded, nothing converts.
+  const testing::CliResult r =
+      run_pietune({"tune", kPersonDetect, "--layouts", "plan", "--input-layout", "nchw", "--out", scratch.dir(), "--db",
+                   scratch.path("db.sqlite"), "--verify-cases", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json report = nlohmann::json::parse(testing::read_file(scratch.path("report.json")));
   const nlohmann::json& plan = report.at("layout_plan");
@@ -27,7 +29,9 @@ TEST(LayoutPlanCli, TuneEmitsTheMixedPlanAndVerifyRunsItExactly) {
   EXPECT_NEAR(plan.at("all_nhwc_cycles").get<double>() - plan.at("plan_cycles").get<double>(),
               plan.at("saved_cycles").get<double>(), 1e-6);
   ASSERT_FALSE(plan.at("conversions").empty());
-  EXPECT_NE(r.out.find("layout plan: layers "), std::string::npos) << r.out;
+  EXPECT_EQ(plan.at("input_layout"), "NCHW");
+  EXPECT_EQ(plan.at("output_layout"), "NHWC");
+  EXPECT_NE(r.out.find("layout plan (input NCHW, output NHWC): layers "), std::string::npos) << r.out;
 
   // Every NCHW layer got an NCHW kernel; every transpose a transpose_vec kernel; all in call order.
   std::set<int> nchw(plan.at("nchw_layers").begin(), plan.at("nchw_layers").end());
@@ -49,6 +53,8 @@ TEST(LayoutPlanCli, TuneEmitsTheMixedPlanAndVerifyRunsItExactly) {
   const std::string header = testing::read_file(scratch.path("person_detect_pietune.h"));
   EXPECT_NE(header.find("layout conversion inserted by the layout plan"), std::string::npos);
   EXPECT_NE(header.find("activations NCHW (layout plan)"), std::string::npos);
+  EXPECT_NE(header.find("Layout plan: the model's inputs are given in NCHW, its outputs returned in NHWC."),
+            std::string::npos);
   // TFLM's arena holds NHWC tensors: the hook runs pietune's kernels on the NHWC layers only.
   const std::string hook = testing::read_file(scratch.path("person_detect_pietune_tflm.cc"));
   for (int index : nchw)
@@ -77,6 +83,9 @@ TEST(LayoutPlanCli, RefusesALayerFileAndAnUnknownValue) {
   EXPECT_NE(r.err.find("a layout plan needs the model's graph"), std::string::npos) << r.err;
   r = run_pietune({"tune", kPersonDetect, "--layouts", "nchw", "--out", scratch.dir(), "--db", scratch.path("db.sqlite")});
   EXPECT_EQ(r.exit_code, 2);
+  r = run_pietune({"tune", kPersonDetect, "--input-layout", "chw", "--out", scratch.dir(), "--db", scratch.path("db.sqlite")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--input-layout"), std::string::npos) << r.err;
 }
 
 }  // namespace

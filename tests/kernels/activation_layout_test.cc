@@ -58,7 +58,15 @@ TEST(LayoutOption, LayerFileRoundTripAndErrors) {
   EXPECT_EQ(parse_error(R"({"op": "ADD", "inputs": [{"shape": [1, 2, 2, 4]}, {"shape": [1, 1, 1, 4]}],
                             "outputs": [{"shape": [1, 2, 2, 4]}], "options": {"layout": "NCHW"}})"),
             "layer.json: layer 0: options.layout: NCHW applies to the spatial ops (CONV_2D, DEPTHWISE_CONV_2D, the "
-            "pools) and to ADD and MUL without broadcast or a constant operand; this ADD is NHWC only");
+            "pools), to ADD and MUL without broadcast or a constant operand and to FULLY_CONNECTED with a rank-4 "
+            "input of one image per row; this ADD is NHWC only");
+  // A FULLY_CONNECTED whose rows are not whole images ([1, 2, 3, 4] read as two rows of 12) has no
+  // NCHW form: a row would take values of both halves of every channel plane.
+  EXPECT_NE(parse_error(R"({"op": "FULLY_CONNECTED", "inputs": [{"shape": [1, 2, 3, 4]}],
+                            "weights": {"shape": [5, 12]}, "outputs": [{"shape": [2, 5]}],
+                            "options": {"layout": "NCHW"}})")
+                .find("this FULLY_CONNECTED is NHWC only"),
+            std::string::npos);
   // Without broadcast an element-wise ADD is layout-agnostic: every ADD family takes it in NCHW.
   const Layer add = parse_layer_file(R"({"op": "ADD",
       "inputs": [{"shape": [1, 2, 2, 4], "quantization": {"scales": [0.1], "zero_points": [3]}},
@@ -107,6 +115,43 @@ TEST(LayoutOption, SharedRuleRejectsOtherLayouts) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->reason, "the layer's activations are NCHW, the variant takes NHWC (a transpose of the input and the "
                        "output that no kernel does)");
+}
+
+TEST(LayoutOrder, NchwWeightColumnsFollowTheInputOrder) {
+  // Input [1, 2, 3, 4] (h, w, c): NHWC column (y * 3 + x) * 4 + k moves to NCHW (k * 2 + y) * 3 + x.
+  const std::vector<std::int32_t> shape = {1, 2, 3, 4};
+  std::vector<std::int8_t> w(48);  // 2 units x 24 columns
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<std::int8_t>(i);
+  const std::vector<std::int8_t> nchw = nchw_weight_columns(w, shape);
+  EXPECT_EQ(nchw[(3 * 2 + 1) * 3 + 2], w[(1 * 3 + 2) * 4 + 3]);  // (y, x, k) = (1, 2, 3)
+  EXPECT_EQ(nchw[24 + (2 * 2 + 0) * 3 + 1], w[24 + (0 * 3 + 1) * 4 + 2]) << "the second unit's row";
+  // Each unit's row is the NHWC->NCHW reordering of the image: the same function as the tensors'.
+  std::vector<std::uint8_t> row(w.begin(), w.begin() + 24);
+  const std::vector<std::uint8_t> reordered = nhwc_to_layout(row, shape, ActivationLayout::kNchw);
+  for (std::size_t i = 0; i < 24; ++i) EXPECT_EQ(static_cast<std::uint8_t>(nchw[i]), reordered[i]) << i;
+}
+
+// A FULLY_CONNECTED reading an NCHW image: every FC family takes it (the weights' columns in the
+// input's order) and computes the NHWC layer's result, bit for bit in the emulator.
+TEST(LayoutOption, FullyConnectedReadsAnNchwImage) {
+  int families = 0;
+  for (const FamilySpec& f : all_families()) {
+    if (f.op != OpKind::kFullyConnected) continue;
+    int verified = 0;
+    for (int batches : {1, 2}) {
+      testing::FullyConnectedTester t;
+      t.batches(batches).image(5, 4, 8, ActivationLayout::kNchw).units(6).input_zero_point(-3).seed(11);
+      verified += t.test(f);
+      EXPECT_TRUE(flattens_nchw(t.layer()));
+    }
+    EXPECT_GT(verified, 0) << f.name;
+    families += verified > 0;
+  }
+  EXPECT_GE(families, 3);
+  const Layer nchw = testing::FullyConnectedTester().image(5, 4, 8, ActivationLayout::kNchw).layer();
+  Layer nhwc = nchw;
+  nhwc.options.layout = ActivationLayout::kNhwc;
+  EXPECT_NE(nchw.timing_signature(), nhwc.timing_signature()) << "the weights differ, so the keys must";
 }
 
 }  // namespace

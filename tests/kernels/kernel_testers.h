@@ -301,12 +301,22 @@ class FullyConnectedTester : public TesterBase<FullyConnectedTester> {
   FullyConnectedTester& batches(int n) { EXPECT_GE(n, 1); batches_ = n; return *this; }
   FullyConnectedTester& depth(int d) { EXPECT_GE(d, 1); depth_ = d; return *this; }
   FullyConnectedTester& units(int u) { EXPECT_GE(u, 1); units_ = u; return *this; }
+  // A rank-4 input [batches, h, w, c] (depth h * w * c) in `layout`: NCHW takes the weights' columns
+  // in (c, h, w) order.
+  FullyConnectedTester& image(int h, int w, int c, ActivationLayout layout) {
+    EXPECT_TRUE(h >= 1 && w >= 1 && c >= 1);
+    image_ = {h, w, c};
+    depth_ = h * w * c;
+    layout_ = layout;
+    return *this;
+  }
 
   Layer layer() const {
     Layer l;
     l.op = OpKind::kFullyConnected;
     l.op_name = "FULLY_CONNECTED";
-    l.inputs = {tensor({batches_, depth_})};
+    l.inputs = {image_.empty() ? tensor({batches_, depth_}) : tensor({batches_, image_[0], image_[1], image_[2]})};
+    l.options.layout = layout_;
     l.weights = tensor({units_, depth_}, ElementType::kInt8, true);
     if (bias_) l.bias = tensor({units_}, ElementType::kInt32, true);
     l.outputs = {tensor({batches_, units_})};
@@ -317,12 +327,14 @@ class FullyConnectedTester : public TesterBase<FullyConnectedTester> {
   }
 
   std::string shape_text() const {
-    return fmt::format("fc {}x{} -> {} zp {}/{} {}", batches_, depth_, units_, input_zp_, output_zp_,
-                       to_string(activation_));
+    return fmt::format("fc {}x{} -> {} zp {}/{} {} {}", batches_, depth_, units_, input_zp_, output_zp_,
+                       to_string(activation_), to_string(layout_));
   }
 
  private:
   int batches_ = 1, depth_ = 32, units_ = 8;
+  std::vector<std::int32_t> image_;
+  ActivationLayout layout_ = ActivationLayout::kNhwc;
 };
 
 // MAX_POOL_2D or, with op(OpKind::kAveragePool2d), AVERAGE_POOL_2D (no weights): the quantization

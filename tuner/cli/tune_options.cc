@@ -71,13 +71,28 @@ void add_layouts_option(CLI::App* command, TuneCliOptions& o) {
                    "chosen for the whole model's cycles (a .tflite model)")
       ->check(CLI::IsMember({"nhwc", "plan"}))
       ->capture_default_str();
+  command
+      ->add_option("--input-layout", o.input_layout,
+                   "the layout the application gives the model's inputs in: nhwc, or nchw (e.g. a camera or a "
+                   "PyTorch pipeline); the plan converts where its layers need the other")
+      ->check(CLI::IsMember({"nhwc", "nchw"}))
+      ->capture_default_str();
+  command
+      ->add_option("--output-layout", o.output_layout, "the layout the application wants the model's outputs in")
+      ->check(CLI::IsMember({"nhwc", "nchw"}))
+      ->capture_default_str();
 }
 
 kernels::Model model_to_tune(const kernels::Model& model, const TuneCliOptions& cli, const TuneOptions& options,
                              const model::Machine& machine, costdb::Database& db,
                              std::optional<LayoutSearch>& search) {
-  if (cli.layouts != "plan") return model;
-  search = search_layouts(model, options, machine, db);
+  const auto layout = [](const std::string& name) {
+    return name == "nchw" ? ActivationLayout::kNchw : ActivationLayout::kNhwc;
+  };
+  const BoundaryLayouts boundary{.input = layout(cli.input_layout), .output = layout(cli.output_layout)};
+  const bool plan = cli.layouts == "plan";
+  if (!plan && boundary.input == ActivationLayout::kNhwc && boundary.output == ActivationLayout::kNhwc) return model;
+  search = search_layouts(model, options, machine, db, boundary, plan);
   return search->planned;
 }
 

@@ -26,6 +26,7 @@ struct TuneCliOptions {
   std::uint64_t seed = 1;
   int verify_cases = 2;
   std::string layouts = "nhwc";  // --layouts (tune, verify MODEL): nhwc or plan
+  std::string input_layout = "nhwc", output_layout = "nhwc";  // --input-layout, --output-layout
 };
 
 // What a search of one layer reads (explain): --db, --machine, placement, --code, --icache,
@@ -33,11 +34,12 @@ struct TuneCliOptions {
 void add_search_options(CLI::App* command, TuneCliOptions& options);
 // add_search_options plus what only a whole-model run reads: --time-limit, --jobs, --verify-cases.
 void add_tune_options(CLI::App* command, TuneCliOptions& options);
-// --layouts nhwc|plan (tune and verify MODEL).
+// --layouts nhwc|plan, --input-layout and --output-layout nhwc|nchw (tune and verify MODEL).
 void add_layouts_option(CLI::App* command, TuneCliOptions& options);
-// The model tune runs: `model` itself with --layouts nhwc; with plan the planned model of its layout
-// search (tuner/tune/layout_search.h), whose plan `search` receives. InputError for plan on a model
-// without a graph (a JSON layer file).
+// The model tune runs: `model` itself with --layouts nhwc and NHWC boundaries; else the planned
+// model of its layout search (tuner/tune/layout_search.h: every layer NHWC with the boundary
+// transposes under --layouts nhwc, the cheapest plan under plan), whose plan `search` receives.
+// InputError for a plan on a model without a graph (a JSON layer file).
 kernels::Model model_to_tune(const kernels::Model& model, const TuneCliOptions& cli, const TuneOptions& options,
                              const model::Machine& machine, costdb::Database& db,
                              std::optional<LayoutSearch>& search);

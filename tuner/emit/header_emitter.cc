@@ -64,6 +64,9 @@ std::string emit_header(const EmitContext& c) {
   out += "/* Kernels: a2 = input (int8, NHWC unless the layer says NCHW), a3 = output, a4 = the layer's call\n"
          " * block; layers with two activation inputs (ADD, MUL) also a5 = the second input (kernel2 in the\n"
          " * table). The table lists the layers in call order, a layout plan's transposes included. */\n";
+  if (c.layout)
+    out += fmt::format("/* Layout plan: the model's inputs are given in {}, its outputs returned in {}. */\n",
+                       kernels::to_string(c.layout->boundary.input), kernels::to_string(c.layout->boundary.output));
   out += fmt::format("typedef void (*{}_kernel_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block);\n",
                      prefix);
   out += fmt::format("typedef void (*{}_kernel2_fn)(const int8_t* input, int8_t* output, const uint32_t* call_block,\n"

@@ -70,8 +70,9 @@ nlohmann::ordered_json layer_json(const EmitContext& c, std::size_t i) {
   return j;
 }
 
-// tune --layouts plan: the layout of every layer whose layout matters, the transposes, and the
-// plan's cycles against all-NHWC (layer kernels or reference costs, plus transposes).
+// tune --layouts plan (or NCHW boundaries): the layout of every layer whose layout matters, the
+// transposes, and the plan's cycles against all-NHWC (layer kernels or reference costs, plus
+// transposes; both include the transposes the boundary layouts require).
 nlohmann::ordered_json layout_plan_json(const LayoutSearch& s) {
   nlohmann::ordered_json nchw = nlohmann::ordered_json::array(), conversions = nlohmann::ordered_json::array();
   for (const kernels::Layer& l : s.planned.layers)
@@ -86,7 +87,9 @@ nlohmann::ordered_json layout_plan_json(const LayoutSearch& s) {
                                                    : nlohmann::ordered_json(s.layer_indices[static_cast<std::size_t>(c.before_layer)])},
                            {"cycles", c.cycles}});
   }
-  return {{"layouts", "plan"},
+  return {{"layouts", s.nchw_layers ? "plan" : "nhwc"},
+          {"input_layout", kernels::to_string(s.boundary.input)},
+          {"output_layout", kernels::to_string(s.boundary.output)},
           {"mixed", s.mixed()},
           {"nchw_layers", nchw},
           {"conversions", conversions},

@@ -30,15 +30,21 @@ std::string layout_plan_sentence(const nlohmann::ordered_json& r) {
   if (!r.contains("layout_plan")) return "";
   const auto& p = r.at("layout_plan");
   const double plan = p.at("plan_cycles").get<double>(), nhwc = p.at("all_nhwc_cycles").get<double>();
+  const std::string in = p.value("input_layout", "NHWC"), out = p.value("output_layout", "NHWC");
+  const std::string title =
+      in == "NHWC" && out == "NHWC" ? "layout plan" : fmt::format("layout plan (input {}, output {})", in, out);
   if (!p.at("mixed").get<bool>())
-    return fmt::format("layout plan: every layer in NHWC (no NCHW kernel pays for its transposes; {:.0f} cycles)", nhwc);
+    return fmt::format("{}: every layer in NHWC (no NCHW kernel pays for its transposes; {:.0f} cycles)", title, nhwc);
   std::vector<std::string> layers, moves;
   for (const auto& l : p.at("nchw_layers")) layers.push_back(std::to_string(l.get<int>()));
   for (const auto& c : p.at("conversions"))
     moves.push_back(fmt::format("#{} tensor {} to {} ({:.0f} cycles)", c.at("layer").get<int>(), c.at("tensor").get<int>(),
                                 c.at("to").get<std::string>(), c.at("cycles").get<double>()));
-  return fmt::format("layout plan: layers {} in NCHW, transposes {}; {:.0f} cycles against {:.0f} all NHWC (saves {:.0f})",
-                     fmt::join(layers, " "), fmt::join(moves, ", "), plan, nhwc, nhwc - plan);
+  const std::string where =
+      layers.empty() ? "every layer in NHWC" : fmt::format("layers {} in NCHW", fmt::join(layers, " "));
+  const std::string transposes = moves.empty() ? "no transposes" : fmt::format("transposes {}", fmt::join(moves, ", "));
+  return fmt::format("{}: {}, {}; {:.0f} cycles against {:.0f} all NHWC (saves {:.0f})", title, where, transposes, plan,
+                     nhwc, nhwc - plan);
 }
 
 std::string report_table(const nlohmann::ordered_json& r) {

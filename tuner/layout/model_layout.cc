@@ -64,7 +64,8 @@ Layer conversion_layer(const TensorDesc& tensor, ActivationLayout to, int index,
 
 ModelLayoutProblem model_layout_problem(const kernels::Model& model,
                                         const std::function<LayerLayoutCosts(std::size_t)>& layer_costs,
-                                        const std::function<double(const Layer&)>& transpose_cycles) {
+                                        const std::function<double(const Layer&)>& transpose_cycles,
+                                        BoundaryLayouts boundary_layouts) {
   if (model.input_ids.empty()) throw InputError("a layout plan needs the model's graph (a JSON layer file has none)");
   ModelLayoutProblem m;
   std::map<int, int> index_of;  // tensor id -> plan tensor
@@ -96,13 +97,14 @@ ModelLayoutProblem model_layout_problem(const kernels::Model& model,
     m.problem.layers.push_back(std::move(p));
   }
   next_to_nchw.resize(m.tensors.size(), false);
-  auto boundary = [&](int id, const char* what) {
+  auto boundary = [&](int id, const char* what, ActivationLayout layout) {
     const auto it = index_of.find(id);
     if (it == index_of.end()) throw InputError(fmt::format("graph {} tensor {}: not used by any layer", what, id));
-    return PlanProblem::Boundary{.tensor = it->second, .layout = ActivationLayout::kNhwc};
+    if (layout == ActivationLayout::kNchw) next_to_nchw[static_cast<std::size_t>(it->second)] = true;
+    return PlanProblem::Boundary{.tensor = it->second, .layout = layout};
   };
-  for (int id : model.input_ids) m.problem.inputs.push_back(boundary(id, "input"));
-  for (int id : model.output_ids) m.problem.outputs.push_back(boundary(id, "output"));
+  for (int id : model.input_ids) m.problem.inputs.push_back(boundary(id, "input", boundary_layouts.input));
+  for (int id : model.output_ids) m.problem.outputs.push_back(boundary(id, "output", boundary_layouts.output));
   for (std::size_t t = 0; t < m.tensors.size(); ++t) {
     PlanTensor& pt = m.problem.tensors[t];
     if (pt.layout_free || !next_to_nchw[t]) continue;
@@ -122,7 +124,9 @@ kernels::Model planned_model(const kernels::Model& model, const ModelLayoutProbl
     for (const TensorDesc& t : layer.outputs) next_id = std::max(next_id, t.id + 1);
   }
   std::map<std::pair<int, ActivationLayout>, int> version;  // (tensor id, layout) -> id of that form
-  for (int id : model.input_ids) version[{id, ActivationLayout::kNhwc}] = id;
+  for (const PlanProblem::Boundary& b : problem.problem.inputs)
+    version[{problem.tensor_ids[static_cast<std::size_t>(b.tensor)], b.layout}] =
+        problem.tensor_ids[static_cast<std::size_t>(b.tensor)];
   auto convert_before = [&](int step) {
     for (const PlanConversion& c : plan.conversions) {
       if (c.before_layer != step) continue;
@@ -151,9 +155,9 @@ kernels::Model planned_model(const kernels::Model& model, const ModelLayoutProbl
     out.layers.push_back(std::move(layer));
   }
   convert_before(static_cast<int>(model.layers.size()));
-  for (int& id : out.output_ids) {
-    const auto it = version.find({id, ActivationLayout::kNhwc});
-    if (it != version.end()) id = it->second;
+  for (std::size_t o = 0; o < out.output_ids.size(); ++o) {
+    const auto it = version.find({out.output_ids[o], problem.problem.outputs[o].layout});
+    if (it != version.end()) out.output_ids[o] = it->second;
   }
   return out;
 }

@@ -33,20 +33,29 @@ struct ModelLayoutProblem {
 // Whether the layer's layout changes anything: false when every activation tensor is layout-free.
 bool layout_matters(const kernels::Layer& layer);
 
-// The problem for `model` (graph ids required: InputError for a JSON layer file), with the model's
-// inputs and outputs NHWC. `layer_costs(i)` gives layer i's costs; `transpose_cycles(layer)` the
-// cycles of a TRANSPOSE layer, asked only for tensors next to a layer that can run in NCHW (the
-// other tensors are never converted).
+// The layouts the application gives the model's inputs in and wants its outputs in (every graph
+// input alike, every output alike; a layout-free tensor is the same either way).
+struct BoundaryLayouts {
+  ActivationLayout input = ActivationLayout::kNhwc;
+  ActivationLayout output = ActivationLayout::kNhwc;
+};
+
+// The problem for `model` (graph ids required: InputError for a JSON layer file). `layer_costs(i)`
+// gives layer i's costs; `transpose_cycles(layer)` the cycles of a TRANSPOSE layer, asked only for
+// tensors next to a layer that can run in NCHW or at an NCHW boundary (the other tensors are never
+// converted).
 ModelLayoutProblem model_layout_problem(const kernels::Model& model,
                                         const std::function<LayerLayoutCosts(std::size_t)>& layer_costs,
-                                        const std::function<double(const kernels::Layer&)>& transpose_cycles);
+                                        const std::function<double(const kernels::Layer&)>& transpose_cycles,
+                                        BoundaryLayouts boundary = {});
 
 // The TRANSPOSE layer that converts `tensor` (described NHWC) to `to`, reading tensor id `from_id`
 // and writing `to_id`, with layer index `index`.
 kernels::Layer conversion_layer(const kernels::TensorDesc& tensor, ActivationLayout to, int index, int from_id,
                                 int to_id);
 
-// The model with the plan applied (see the top of this file).
+// The model with the plan applied (see the top of this file). Its graph inputs and outputs are in
+// the problem's boundary layouts: an NCHW one is the same tensor id in NCHW form.
 kernels::Model planned_model(const kernels::Model& model, const ModelLayoutProblem& problem, const LayoutPlan& plan);
 
 }  // namespace pietune::tuner

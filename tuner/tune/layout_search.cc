@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "kernels/layout_order.h"
 #include "kernels/registry.h"
 #include "tuner/latency/reference_cost.h"
 #include "tuner/search/estimate_cache.h"
@@ -47,7 +48,7 @@ class LayoutCosts {
     c.nhwc = nhwc_cycles(layer);
     if (kernels::layout_agnostic(layer)) {
       c.nchw = c.nhwc;
-    } else if (has_nchw_family(layer.op) && kernels::is_spatial(layer.op)) {
+    } else if ((has_nchw_family(layer.op) && kernels::is_spatial(layer.op)) || kernels::can_flatten_nchw(layer)) {
       kernels::Layer nchw = layer;
       nchw.options.layout = ActivationLayout::kNchw;
       c.nchw = kernel_cycles(nchw);  // no reference op runs NCHW
@@ -71,13 +72,19 @@ bool LayoutSearch::mixed() const {
 }
 
 LayoutSearch search_layouts(const kernels::Model& model, const TuneOptions& options, const model::Machine& machine,
-                            costdb::Database& db) {
+                            costdb::Database& db, BoundaryLayouts boundary, bool nchw_layers) {
   LayoutCosts costs(options, machine, db);
   LayoutSearch s;
+  s.boundary = boundary;
+  s.nchw_layers = nchw_layers;
   s.problem = model_layout_problem(
-      model, [&](std::size_t i) { return costs.layer(model.layers[i]); },
+      model,
+      [&](std::size_t i) {
+        return nchw_layers ? costs.layer(model.layers[i])
+                           : LayerLayoutCosts{.nhwc = costs.nhwc_cycles(model.layers[i]), .nchw = std::nullopt};
+      },
       // A transpose no kernel takes (elements wider than a byte) runs as the reference op.
-      [&](const kernels::Layer& transpose) { return costs.nhwc_cycles(transpose); });
+      [&](const kernels::Layer& transpose) { return costs.nhwc_cycles(transpose); }, boundary);
   costs.flush();
   s.plan = plan_layouts(s.problem.problem);
   s.all_nhwc = all_nhwc_plan(s.problem.problem);

@@ -12,6 +12,8 @@
 namespace pietune::tuner {
 
 struct LayoutSearch {
+  BoundaryLayouts boundary;  // the application's input and output layouts
+  bool nchw_layers = true;   // layers could run in NCHW (--layouts plan), or only the boundaries convert
   ModelLayoutProblem problem;
   LayoutPlan plan;      // the cheapest
   LayoutPlan all_nhwc;  // what the model costs without layout search
@@ -21,8 +23,9 @@ struct LayoutSearch {
 };
 
 // The estimates go through the cost database like tune's own, so the tuning of the planned model
-// that follows reuses them. InputError for a model without graph ids.
+// that follows reuses them. With `nchw_layers` false every layer stays NHWC and the plan holds
+// only the transposes the boundary layouts require. InputError for a model without graph ids.
 LayoutSearch search_layouts(const kernels::Model& model, const TuneOptions& options, const model::Machine& machine,
-                            costdb::Database& db);
+                            costdb::Database& db, BoundaryLayouts boundary = {}, bool nchw_layers = true);
 
 }  // namespace pietune::tuner
