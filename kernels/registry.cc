@@ -33,6 +33,7 @@
 #include "kernels/families/mul_espnn.h"
 #include "kernels/families/mul_vec.h"
 #include "kernels/families/pix_lanes.h"
+#include "kernels/families/pool_pix.h"
 #include "kernels/families/transpose_vec.h"
 #include "kernels/layout_order.h"
 
@@ -258,6 +259,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &maxpool_espnn_legal,
      .generate = &maxpool_espnn_generate},
+    {.name = "maxpool_pix",
+     .op = OpKind::kMaxPool2d,
+     .version = 1,
+     .prefix = "maxpool_qs8_pix",
+     .summary = "16 output pixels of one channel per vector from phase-split staged planes, EE.VMAX.S8 over the "
+                "taps, vector clamp; NHWC or NCHW activations",
+     .params = kMaxpoolPixParams,
+     .candidates = nullptr,
+     .legal = &pool_pix_legal,
+     .generate = &pool_pix_generate},
     {.name = "avgpool_qacc",
      .op = OpKind::kAveragePool2d,
      .version = 1,
@@ -279,6 +290,16 @@ constexpr FamilySpec kFamilies[] = {
      .candidates = nullptr,
      .legal = &avgpool_espnn_legal,
      .generate = &avgpool_espnn_generate},
+    {.name = "avgpool_pix",
+     .op = OpKind::kAveragePool2d,
+     .version = 1,
+     .prefix = "avgpool_qs8_pix",
+     .summary = "window sums of 16 output pixels of one channel in QACC lanes from phase-split staged planes, exact "
+                "rounded division by each output's in-image tap count; NHWC or NCHW activations",
+     .params = kAvgpoolPixParams,
+     .candidates = nullptr,
+     .legal = &pool_pix_legal,
+     .generate = &pool_pix_generate},
     {.name = "add_vec",
      .op = OpKind::kAdd,
      .version = 1,

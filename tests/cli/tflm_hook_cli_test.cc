@@ -5,11 +5,14 @@
 // kernel, and the stock prepare stays; the hooks of person_detect (CONV_2D, DEPTHWISE_CONV_2D,
 // AVERAGE_POOL_2D) and pretrainedResnet_quant (ADD with two activation inputs) compile.
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "tests/cli/cli_run_helpers.h"
+#include "tests/tuner/tflite_builder_helpers.h"
 
 namespace pietune {
 namespace {
@@ -55,6 +58,26 @@ TEST(TflmHookCli, HooksForConvolutionsPoolsAndTwoInputAddCompile) {
                                 out + "/" + model + "_pietune_tflm.cc";
     EXPECT_EQ(std::system(compile.c_str()), 0) << compile;
   }
+}
+
+// A model exported from PyTorch starts with a TRANSPOSE (NCHW input to NHWC): its hook registers
+// the transpose kernel too, and compiles.
+TEST(TflmHookCli, HookForAModelWithATransposeCompiles) {
+  if (!have_compiler()) GTEST_SKIP() << "no C++ compiler";
+  const testing::ScratchDir scratch("pietune_tflm_hook_transpose");
+  const std::vector<std::uint8_t> bytes = tuner::testing::build_model(tuner::testing::nchw_input_conv_model());
+  const std::string model = scratch.path("nchw_input.tflite");
+  std::ofstream(model, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                               static_cast<std::streamsize>(bytes.size()));
+  const std::string out = scratch.path("out");
+  const testing::CliResult r = run_pietune(
+      {"tune", model, "--out", out, "--db", scratch.path("db.sqlite"), "--verify-cases", "1", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(testing::read_file(out + "/nchw_input_pietune_tflm.cc").find("Register_TRANSPOSE"), std::string::npos);
+  EXPECT_NE(testing::read_file(out + "/nchw_input_pietune_tflm.h").find("resolver.AddTranspose("), std::string::npos);
+  const std::string compile = "c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only -I" + out + " -I" + kStandIn + " " +
+                              out + "/nchw_input_pietune_tflm.cc";
+  EXPECT_EQ(std::system(compile.c_str()), 0) << compile;
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ const std::map<kernels::OpKind, OpHook>& op_hooks() {
       {kernels::OpKind::kMaxPool2d, {"AddMaxPool2D", "Register_MAX_POOL_2D", "max_pool_2d"}},
       {kernels::OpKind::kAdd, {"AddAdd", "Register_ADD", "add"}},
       {kernels::OpKind::kMul, {"AddMul", "Register_MUL", "mul"}},
-      {kernels::OpKind::kTranspose, {"Transpose", "Register_TRANSPOSE", "transpose"}},
+      {kernels::OpKind::kTranspose, {"AddTranspose", "Register_TRANSPOSE", "transpose"}},
   };
   return hooks;
 }

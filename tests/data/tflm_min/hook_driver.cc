@@ -49,6 +49,7 @@ TFLMRegistration Register_CONV_2D() { return {}; }
 TFLMRegistration Register_DEPTHWISE_CONV_2D() { return {}; }
 TFLMRegistration Register_MAX_POOL_2D() { return {}; }
 TFLMRegistration Register_MUL() { return {}; }
+TFLMRegistration Register_TRANSPOSE() { return {}; }
 namespace micro {
 const TfLiteEvalTensor* GetEvalInput(const TfLiteContext*, const TfLiteNode* node, int index) {
   return &g_tensors[node->inputs->data[index]];

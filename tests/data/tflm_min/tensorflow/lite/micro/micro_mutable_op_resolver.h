@@ -17,6 +17,7 @@ class MicroMutableOpResolver {
   TfLiteStatus AddFullyConnected(const TFLMRegistration& r = Register_FULLY_CONNECTED()) { return add(r); }
   TfLiteStatus AddMaxPool2D(const TFLMRegistration& r = Register_MAX_POOL_2D()) { return add(r); }
   TfLiteStatus AddMul(const TFLMRegistration& r = Register_MUL()) { return add(r); }
+  TfLiteStatus AddTranspose(const TFLMRegistration& r = Register_TRANSPOSE()) { return add(r); }
 
   TFLMRegistration added[tOpCount] = {};
   unsigned int count = 0;

@@ -12,4 +12,5 @@ TFLMRegistration Register_DEPTHWISE_CONV_2D();
 TFLMRegistration Register_FULLY_CONNECTED();
 TFLMRegistration Register_MAX_POOL_2D();
 TFLMRegistration Register_MUL();
+TFLMRegistration Register_TRANSPOSE();
 }  // namespace tflite
