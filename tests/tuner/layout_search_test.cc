@@ -1,4 +1,4 @@
-// The layout search on bundled models: the plan is never slower than all-NHWC, the planned model
+// The layout search on every bundled model the tuner runs: the plan is never slower than all-NHWC, the planned model
 // computes exactly what the model computes (reference ops, random inputs), and on person_detect the
 // plan is mixed: its first depthwise layers run NCHW behind one transpose.
 #include <filesystem>
@@ -102,8 +102,9 @@ TEST_P(LayoutSearchTest, NchwBoundaries) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Bundled, LayoutSearchTest,
-                         ::testing::Values("person_detect.tflite", "pretrainedResnet_quant.tflite",
-                                           "kws_ref_model.tflite", "micro_speech_quantized.tflite"));
+                         ::testing::Values("person_detect.tflite", "vww_96_int8.tflite", "pretrainedResnet_quant.tflite",
+                                           "kws_ref_model.tflite", "micro_speech_quantized.tflite", "ad01_int8.tflite",
+                                           "hello_world_int8.tflite"));
 
 }  // namespace
 }  // namespace pietune::tuner
