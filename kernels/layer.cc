@@ -184,7 +184,7 @@ bool layout_agnostic(const Layer& layer) {
   if (layer.op != OpKind::kAdd && layer.op != OpKind::kMul) return false;
   for (const TensorDesc& in : layer.inputs) {
     if (in.element_count() == 1) continue;
-    if (in.constant || in.shape != layer.output().shape) return false;
+    if (in.shape != layer.output().shape) return false;
   }
   return true;
 }

@@ -204,9 +204,9 @@ bool is_spatial(OpKind op);
 // The same bytes in NHWC and NCHW order: a rank other than 4, or H*W == 1, or C == 1.
 bool layout_free(const TensorDesc& tensor);
 // A layer whose kernels compute the same bytes whatever the activation layout: ADD or MUL whose
-// operands are activations of the output's shape or single elements (output element i reads
-// element i of each operand, in any order). A constant operand keeps its NHWC bytes, so a layer
-// with a constant operand of more than one element is not agnostic.
+// operands have the output's shape or are single elements (output element i reads element i of
+// each operand, in any order). A constant operand of the output's shape is emitted in the layer's
+// layout (elementwise_support.h add_constant_operand).
 bool layout_agnostic(const Layer& layer);
 // "1x96x96x1", "scalar" for rank 0.
 std::string shape_to_string(const std::vector<std::int32_t>& shape);

@@ -50,7 +50,7 @@ GeneratedKernel generate_table(const Layer& layer, const Variant& variant, const
   words.push_back(act_min - p.output_offset);
   words.push_back(act_max - p.output_offset);
   k.constants.push_back(words_buffer("requant", words));
-  if (ops.any_constant()) k.constants.push_back(constant_operand_buffer(layer, ops));
+  if (ops.any_constant()) add_constant_operand(k, layer, ops);
 
   const TensorRequantRegs g = table_regs();
   codegen::FunctionBuilder b(k.symbol);
@@ -97,7 +97,7 @@ GeneratedKernel generate_scalar(const Layer& layer, const Variant& variant, cons
   words.push_back(act_min - p.output_offset);
   words.push_back(act_max - p.output_offset);
   k.constants.push_back(words_buffer("requant", words));
-  if (ops.any_constant()) k.constants.push_back(constant_operand_buffer(layer, ops));
+  if (ops.any_constant()) add_constant_operand(k, layer, ops);
 
   // a4 parameter table, a6/a7 the operand offsets, a8..a10 the multiplier of the current step,
   // a11 the scaled operand 0, a12 the accumulator, a13..a15 temporaries.

@@ -48,7 +48,7 @@ GeneratedKernel espnn_elementwise_kernel(const Layer& layer, const Variant& vari
   k.input_align_bytes = 16;
   k.output_align_bytes = 8;
   k.constants.push_back(words_buffer("params", params));
-  if (ops.any_constant()) k.constants.push_back(constant_operand_buffer(layer, ops));
+  if (ops.any_constant()) add_constant_operand(k, layer, ops);
   return k;
 }
 

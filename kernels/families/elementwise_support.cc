@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "kernels/layout_order.h"
+
 #include "kernels/reference/layer_tensors.h"
 #include "model/support/error.h"
 
@@ -66,13 +68,18 @@ ElementwiseOperands elementwise_operands(const Layer& layer) {
   return ops;
 }
 
-ConstantBuffer constant_operand_buffer(const Layer& layer, const ElementwiseOperands& ops) {
+void add_constant_operand(GeneratedKernel& kernel, const Layer& layer, const ElementwiseOperands& ops) {
   PIETUNE_CHECK(ops.any_constant()) << layer.op_name;
   const int which = ops.constant[0] ? 0 : 1;
   const TensorDesc& t = layer.inputs[static_cast<std::size_t>(which)];
   if (!t.data)
     throw InputError(fmt::format("{}: input {}: no constant data", reference::layer_label(layer), which));
-  return ConstantBuffer{"operand", *t.data};
+  // A single element is the same in any order; a whole operand has the output's shape (NCHW is
+  // allowed for no other: layout_agnostic).
+  const bool whole = t.element_count() == layer.output().element_count() && t.element_count() > 1;
+  kernel.layout = layer.options.layout;
+  kernel.constants.push_back(ConstantBuffer{
+      "operand", whole ? nhwc_to_layout(*t.data, layer.output().shape, layer.options.layout) : *t.data});
 }
 
 void emit_operand_pointers(codegen::FunctionBuilder& b, const ElementwiseOperands& ops, int constant_word) {

@@ -36,9 +36,11 @@ std::optional<Rejection> check_elementwise(const Layer& layer);
 // The operands of a layer that passed check_elementwise.
 ElementwiseOperands elementwise_operands(const Layer& layer);
 
-// The constant operand's bytes (InputError "...: input <i>: no constant data" when absent), as a
-// constant buffer named "operand".
-ConstantBuffer constant_operand_buffer(const Layer& layer, const ElementwiseOperands& ops);
+// Adds the constant operand's bytes (InputError "...: input <i>: no constant data" when absent) to
+// `kernel` as a constant buffer named "operand", in the layer's activation layout, and takes that
+// layout for the kernel: an NCHW layer's activation operand and output are NCHW bytes, so its
+// constant operand is reordered to match (kernels/layout_order.h).
+void add_constant_operand(GeneratedKernel& kernel, const Layer& layer, const ElementwiseOperands& ops);
 
 // Points a2 at operand 0 and a5 at operand 1 (see the file comment); a4 must still hold the call
 // block, `constant_word` is the call-block index of the "operand" buffer.

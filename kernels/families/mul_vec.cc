@@ -118,7 +118,7 @@ GeneratedKernel mul_vec_generate(const Layer& layer, const Variant& variant) {
     k.input_align_bytes = 16;
   }
   const int operand_word = static_cast<int>(k.constants.size());
-  if (ops.any_constant()) k.constants.push_back(constant_operand_buffer(layer, ops));
+  if (ops.any_constant()) add_constant_operand(k, layer, ops);
   const int scratch_word = static_cast<int>(k.constants.size());
 
   const TensorRequantRegs g = requant_regs();

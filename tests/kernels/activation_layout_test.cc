@@ -9,6 +9,7 @@
 #include "kernels/layout_order.h"
 #include "kernels/registry.h"
 #include "model/support/error.h"
+#include "tests/kernels/elementwise_tester.h"
 #include "tests/kernels/kernel_testers.h"
 
 namespace pietune::kernels {
@@ -129,6 +130,25 @@ TEST(LayoutOrder, NchwWeightColumnsFollowTheInputOrder) {
   std::vector<std::uint8_t> row(w.begin(), w.begin() + 24);
   const std::vector<std::uint8_t> reordered = nhwc_to_layout(row, shape, ActivationLayout::kNchw);
   for (std::size_t i = 0; i < 24; ++i) EXPECT_EQ(static_cast<std::uint8_t>(nchw[i]), reordered[i]) << i;
+}
+
+// ADD and MUL with a constant operand of the output's shape in NCHW: every family takes them, the
+// constant emitted in NCHW order to match the activation operand, bit-exact in the emulator.
+TEST(LayoutOption, ElementwiseConstantOperandInNchw) {
+  int families = 0;
+  for (const FamilySpec& f : all_families()) {
+    if (f.op != OpKind::kAdd && f.op != OpKind::kMul) continue;
+    int verified = 0;
+    for (int which : {0, 1}) {
+      testing::ElementwiseTester t;
+      t.op(f.op).shape({1, 3, 4, 16}).constant_operand(which).layout(ActivationLayout::kNchw).seed(5 + which);
+      EXPECT_TRUE(layout_agnostic(t.layer()));
+      verified += t.test(f);
+    }
+    EXPECT_GT(verified, 0) << f.name;
+    families += verified > 0;
+  }
+  EXPECT_GE(families, 4);
 }
 
 // A FULLY_CONNECTED reading an NCHW image: every FC family takes it (the weights' columns in the

@@ -63,10 +63,17 @@ class ElementwiseTester : public TesterBase<ElementwiseTester> {
     return *this;
   }
 
+  // The layer's activation layout (NCHW: element-wise without broadcast, layout_agnostic).
+  ElementwiseTester& layout(ActivationLayout l) {
+    layout_ = l;
+    return *this;
+  }
+
   Layer layer() const {
     Layer l;
     l.op = op_;
     l.op_name = op_ == OpKind::kAdd ? "ADD" : "MUL";
+    l.options.layout = layout_;
     const std::int64_t zps[2] = {input_zp_, second_zp_};
     const std::array<float, 3> scales = scales_.value_or(default_scales());
     for (int i = 0; i < 2; ++i) {
@@ -95,8 +102,9 @@ class ElementwiseTester : public TesterBase<ElementwiseTester> {
                                                                            : shape_to_string(shape_),
                               i == constant_ ? " const" : "");
     const std::array<float, 3> scales = scales_.value_or(default_scales());
-    return fmt::format("{} {} zp {}/{}/{} scales {}/{}/{} {}", op_ == OpKind::kAdd ? "add" : "mul", operands,
-                       input_zp_, second_zp_, output_zp_, scales[0], scales[1], scales[2], to_string(activation_));
+    return fmt::format("{} {} zp {}/{}/{} scales {}/{}/{} {} {}", op_ == OpKind::kAdd ? "add" : "mul", operands,
+                       input_zp_, second_zp_, output_zp_, scales[0], scales[1], scales[2], to_string(activation_),
+                       to_string(layout_));
   }
 
  private:
@@ -124,6 +132,7 @@ class ElementwiseTester : public TesterBase<ElementwiseTester> {
   }
 
   OpKind op_ = OpKind::kAdd;
+  ActivationLayout layout_ = ActivationLayout::kNhwc;
   std::vector<std::int32_t> shape_ = {1, 16};
   std::optional<std::vector<std::int32_t>> operand_shape_[2];
   int second_zp_ = 0;
