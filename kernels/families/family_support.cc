@@ -2,6 +2,7 @@
 #include "kernels/families/family_support.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -78,6 +79,30 @@ std::optional<Rejection> check_shift_range(const reference::ChannelQuantization&
   const std::string problem = codegen::requant_shift_problem(q);
   if (problem.empty()) return std::nullopt;
   return Rejection{"shift_range", problem + ": the scalar epilogue shifts by 0..31"};
+}
+
+std::optional<Rejection> check_pool_quantization(const Layer& layer) {
+  if (layer.input().type != ElementType::kInt8 || layer.output().type != ElementType::kInt8)
+    return Rejection{"types", fmt::format("input type {}, output type {}: the kernel takes int8",
+                                          to_string(layer.input().type), to_string(layer.output().type))};
+  const auto& in = layer.input().quant;
+  const auto& out = layer.output().quant;
+  const float in_scale = in && !in->scales.empty() ? in->scales.front() : 0.0f;
+  const float out_scale = out && !out->scales.empty() ? out->scales.front() : 0.0f;
+  const std::int64_t in_zp = in ? in->zero_point() : 0, out_zp = out ? out->zero_point() : 0;
+  if (std::fabs(in_scale - out_scale) > 1e-6f || in_zp != out_zp)
+    return Rejection{"quantization", fmt::format("input scale {} zero point {} vs output scale {} zero point {}: {} "
+                                                 "pooling does not requantize",
+                                                 in_scale, in_zp, out_scale, out_zp,
+                                                 layer.op == OpKind::kMaxPool2d ? "max" : "average")};
+  return std::nullopt;
+}
+
+int pool_window_taps(const ConvGeometry& g, int oy, int ox) {
+  const int y0 = oy * g.stride_h - g.top, x0 = ox * g.stride_w - g.left;
+  const int rows = std::max(0, std::min(g.in_h, y0 + g.kernel_h) - std::max(0, y0));
+  const int cols = std::max(0, std::min(g.in_w, x0 + g.kernel_w) - std::max(0, x0));
+  return rows * cols;
 }
 
 std::vector<std::int8_t> weights_int8(const Layer& layer) {

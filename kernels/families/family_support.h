@@ -47,6 +47,12 @@ std::optional<Rejection> check_fc_common(const Layer& layer);
 std::optional<Rejection> check_types(const Layer& layer);
 // Rule "shift_range": every multiplier shift inside the scalar epilogue's -31..31.
 std::optional<Rejection> check_shift_range(const reference::ChannelQuantization& q);
+// Rules "types" (int8 input and output) and "quantization" (equal input and output scale and zero
+// point: a MAX_POOL_2D or AVERAGE_POOL_2D kernel does not requantize).
+std::optional<Rejection> check_pool_quantization(const Layer& layer);
+// The in-image taps of output (oy, ox)'s pooling window, as the reference clips it (an average
+// pool's divisor).
+int pool_window_taps(const ConvGeometry& g, int oy, int ox);
 
 // The layer's weights as int8 and bias as int32 (zeros when absent), from its constant data
 // (InputError "...: weights: no constant data" when absent). A FULLY_CONNECTED reading an NCHW

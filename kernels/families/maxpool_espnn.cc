@@ -33,25 +33,13 @@ std::vector<Run> clipped_runs(int out, int stride, int pad, int kernel, int in) 
 int espnn_chunk(int channels) { return channels % 8 == 0 ? 8 : channels % 4 == 0 ? 4 : 0; }
 
 std::optional<Rejection> check_pool(const Layer& layer, const Variant& variant, bool average) {
-  const char* what = average ? "average" : "max";
-  if (layer.input().type != ElementType::kInt8 || layer.output().type != ElementType::kInt8)
-    return Rejection{"types", fmt::format("input type {}, output type {}: the kernel takes int8",
-                                          to_string(layer.input().type), to_string(layer.output().type))};
-  const auto& in = layer.input().quant;
-  const auto& out = layer.output().quant;
-  const float in_scale = in && !in->scales.empty() ? in->scales.front() : 0.0f;
-  const float out_scale = out && !out->scales.empty() ? out->scales.front() : 0.0f;
-  const std::int64_t in_zp = in ? in->zero_point() : 0, out_zp = out ? out->zero_point() : 0;
-  if (std::fabs(in_scale - out_scale) > 1e-6f || in_zp != out_zp)
-    return Rejection{"quantization", fmt::format("input scale {} zero point {} vs output scale {} zero point {}: {} "
-                                                 "pooling does not requantize",
-                                                 in_scale, in_zp, out_scale, out_zp, what)};
+  if (auto r = check_pool_quantization(layer)) return r;
   const ConvGeometry g = conv_geometry(layer);
   const int chunk = espnn_chunk(g.in_c);
   if (chunk == 0)
     return Rejection{"espnn_channels", fmt::format("channels {} not a multiple of 4: esp-nn's S3 {} pool handles "
                                                    "channels % 8 == 0 and % 4 == 0 only",
-                                                   g.in_c, what)};
+                                                   g.in_c, average ? "average" : "max")};
   if (variant.number("channels") != chunk)
     return Rejection{"espnn_channels", fmt::format("channels {}: esp-nn runs its {}-channel path, not {}", g.in_c,
                                                    chunk, variant.number("channels"))};

@@ -43,27 +43,11 @@ Layout layout_of(const ConvGeometry& g, bool direct) {
 
 constexpr int kSlotBounds = 0, kSlotScratch = 2, kSlotRow = 3, kSlotBatch = 4, kSlotOy = 5, kSlotOx = 6, kSlotFill = 7;
 
-std::optional<Rejection> check_pool_types(const Layer& layer) {
-  if (layer.input().type != ElementType::kInt8 || layer.output().type != ElementType::kInt8)
-    return Rejection{"types", fmt::format("input type {}, output type {}: the kernel takes int8",
-                                          to_string(layer.input().type), to_string(layer.output().type))};
-  const auto& in = layer.input().quant;
-  const auto& out = layer.output().quant;
-  const float in_scale = in && !in->scales.empty() ? in->scales.front() : 0.0f;
-  const float out_scale = out && !out->scales.empty() ? out->scales.front() : 0.0f;
-  const std::int64_t in_zp = in ? in->zero_point() : 0, out_zp = out ? out->zero_point() : 0;
-  if (std::fabs(in_scale - out_scale) > 1e-6f || in_zp != out_zp)
-    return Rejection{"quantization", fmt::format("input scale {} zero point {} vs output scale {} zero point {}: max "
-                                                 "pooling does not requantize",
-                                                 in_scale, in_zp, out_scale, out_zp)};
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<Rejection> maxpool_vmax_legal(const Layer& layer, const Variant& variant) {
   PIETUNE_CHECK(layer.op == OpKind::kMaxPool2d) << to_string(layer.op);
-  if (auto r = check_pool_types(layer)) return r;
+  if (auto r = check_pool_quantization(layer)) return r;
   const ConvGeometry g = conv_geometry(layer);
   const bool direct = variant.word("inputpath") == "direct";
   if (direct) {

@@ -56,31 +56,6 @@ Plane plane_of(const ConvGeometry& g) {
   return p;
 }
 
-// In-image taps of the window of output (oy, ox), as the reference clips it.
-int window_taps(const ConvGeometry& g, int oy, int ox) {
-  const int y0 = oy * g.stride_h - g.top, x0 = ox * g.stride_w - g.left;
-  const int rows = std::max(0, std::min(g.in_h, y0 + g.kernel_h) - std::max(0, y0));
-  const int cols = std::max(0, std::min(g.in_w, x0 + g.kernel_w) - std::max(0, x0));
-  return rows * cols;
-}
-
-std::optional<Rejection> check_pool_quantization(const Layer& layer) {
-  if (layer.input().type != ElementType::kInt8 || layer.output().type != ElementType::kInt8)
-    return Rejection{"types", fmt::format("input type {}, output type {}: the kernel takes int8",
-                                          to_string(layer.input().type), to_string(layer.output().type))};
-  const auto& in = layer.input().quant;
-  const auto& out = layer.output().quant;
-  const float in_scale = in && !in->scales.empty() ? in->scales.front() : 0.0f;
-  const float out_scale = out && !out->scales.empty() ? out->scales.front() : 0.0f;
-  const std::int64_t in_zp = in ? in->zero_point() : 0, out_zp = out ? out->zero_point() : 0;
-  if (std::fabs(in_scale - out_scale) > 1e-6f || in_zp != out_zp)
-    return Rejection{"quantization", fmt::format("input scale {} zero point {} vs output scale {} zero point {}: {} "
-                                                 "pooling does not requantize",
-                                                 in_scale, in_zp, out_scale, out_zp,
-                                                 is_max(layer) ? "max" : "average")};
-  return std::nullopt;
-}
-
 // Frame slots: the call block's buffers, then loop counters and cursors.
 constexpr int kSlotConstants = 0, kSlotTable = 1, kSlotPlanes = 2, kSlotBatch = 3, kSlotOy = 4, kSlotIc = 5,
               kSlotStage = 6, kSlotOutBatch = 7;
@@ -177,7 +152,7 @@ std::optional<Rejection> pool_pix_legal(const Layer& layer, const Variant& varia
                                              g.kernel_h, g.kernel_w, g.taps(), kPoolPixMaxTaps)};
     for (int oy = 0; oy < g.out_h; ++oy)
       for (int ox = 0; ox < g.out_w; ++ox)
-        if (window_taps(g, oy, ox) == 0)
+        if (pool_window_taps(g, oy, ox) == 0)
           return Rejection{"empty_window",
                            fmt::format("the window of output ({}, {}) has no tap inside the image", oy, ox)};
   }
@@ -206,7 +181,7 @@ GeneratedKernel pool_pix_generate(const Layer& layer, const Variant& variant) {
     ConstantBuffer table{"divisors", {}};
     for (int oy = 0; oy < g.out_h; ++oy)
       for (int ox = 0; ox < g.out_w; ++ox) {
-        const std::int64_t n = window_taps(g, oy, ox);
+        const std::int64_t n = pool_window_taps(g, oy, ox);
         append_int32(table.bytes, static_cast<std::int32_t>(n / 2));
         append_int32(table.bytes,
                      static_cast<std::int32_t>(static_cast<std::uint32_t>(((std::int64_t{1} << 31) + n - 1) / n)));
