@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "kernels/layout_order.h"
-
 #include "kernels/reference/layer_tensors.h"
 #include "model/support/error.h"
 

@@ -73,6 +73,14 @@ TEST(LayoutPlanCli, TuneEmitsTheMixedPlanAndVerifyRunsItExactly) {
     if (l.at("op") == "TRANSPOSE" && !l.at("variant").get<std::string>().empty()) ++verified_transposes;
   }
   EXPECT_EQ(verified_transposes, transposes);
+
+  // --layouts nhwc with an NCHW boundary: every layer NHWC, only the boundary's transposes (none
+  // here: the 96x96x1 input is layout-free).
+  const testing::CliResult n = run_pietune({"tune", kPersonDetect, "--input-layout", "nchw", "--out",
+                                            scratch.path("nhwc"), "--db", scratch.path("db.sqlite"), "--verify-cases", "1"});
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  EXPECT_NE(n.out.find("layout plan (input NCHW, output NHWC): every layer in NHWC (--layouts nhwc; "), std::string::npos)
+      << n.out;
 }
 
 TEST(LayoutPlanCli, RefusesALayerFileAndAnUnknownValue) {

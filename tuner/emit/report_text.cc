@@ -34,7 +34,9 @@ std::string layout_plan_sentence(const nlohmann::ordered_json& r) {
   const std::string title =
       in == "NHWC" && out == "NHWC" ? "layout plan" : fmt::format("layout plan (input {}, output {})", in, out);
   if (!p.at("mixed").get<bool>())
-    return fmt::format("{}: every layer in NHWC (no NCHW kernel pays for its transposes; {:.0f} cycles)", title, nhwc);
+    return fmt::format("{}: every layer in NHWC ({}; {:.0f} cycles)", title,
+                       p.value("layouts", "plan") == "plan" ? "no NCHW kernel pays for its transposes" : "--layouts nhwc",
+                       nhwc);
   std::vector<std::string> layers, moves;
   for (const auto& l : p.at("nchw_layers")) layers.push_back(std::to_string(l.get<int>()));
   for (const auto& c : p.at("conversions"))
