@@ -162,6 +162,34 @@ TEST(DeviceLoopCli, AllVariantsGiveEveryVerifiedRankOfEveryLayer) {
                                                })->second.size());
 }
 
+// A second bench into the same project with fewer ranks removes the components only the first had
+// (ESP-IDF would still build them), unless a folder holds a file pietune did not write.
+TEST(DeviceLoopCli, ASmallerBenchRemovesStaleComponents) {
+  const testing::ScratchDir scratch("pietune_bench_stale");
+  const std::string model = PIETUNE_SOURCE_DIR "/examples/models/hello_world_int8.tflite";
+  const auto bench = [&](const std::string& variants) {
+    const testing::CliResult r = run_pietune({"device-bench", model, "--out", scratch.path("p"), "--db",
+                                              scratch.path("db.sqlite"), "--variants", variants, "--verify-cases", "1"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  };
+  const auto folders = [&] {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(scratch.path("p/components")))
+      names.insert(e.path().filename().string());
+    return names;
+  };
+  bench("top-3");
+  const std::set<std::string> three = folders();
+  ASSERT_EQ(three.size(), 3u);
+  ASSERT_TRUE(three.contains("pietune_hello_world_int8_r2"));
+  std::ofstream(scratch.path("p/components/pietune_hello_world_int8_r2/notes.txt")) << "mine\n";
+  const testing::CliResult r = bench("chosen");
+  EXPECT_EQ(folders(), (std::set<std::string>{"pietune_hello_world_int8", "pietune_hello_world_int8_r2"}));
+  EXPECT_NE(r.err.find("left components/pietune_hello_world_int8_r2"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::read_file(scratch.path("p/components/pietune_hello_world_int8_r2/notes.txt")), "mine\n");
+}
+
 TEST(DeviceLoopCli, BadOptionsAreExit2) {
   const testing::ScratchDir scratch("pietune_bench_options");
   for (const std::vector<std::string>& extra :

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -39,6 +40,41 @@ struct DeviceBenchOptions {
 // The project folder's CMakeLists.txt and the components are replaced only when pietune wrote them.
 void require_replaceable_project(const std::string& dir) {
   require_replaceable_files({dir + "/CMakeLists.txt", dir + "/main/CMakeLists.txt"});
+}
+
+// Component folders an earlier bench wrote into the same project that this plan lacks (its rank 3
+// after `--variants top-4`, then `--variants chosen`): ESP-IDF builds every folder under
+// components/, so a stale one would still be compiled. A folder is removed when it holds only the
+// files pietune writes there and its CMakeLists.txt is pietune's; any other is left and named.
+void remove_stale_components(const std::string& out, const BenchPlan& plan) {
+  const std::filesystem::path root = std::filesystem::path(out) / "components";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) return;
+  std::set<std::string> current;
+  for (const BenchComponent& c : plan.components) current.insert(c.folder);
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+    const std::string folder = entry.path().filename().string();
+    if (!entry.is_directory(ec) || current.contains(folder) || !folder.starts_with("pietune_")) continue;
+    const OutputPaths paths = output_paths(entry.path().string(), folder.substr(std::string("pietune_").size()));
+    const std::set<std::string> ours = {paths.header,        paths.assembly,           paths.report_json,
+                                        paths.report_html,   paths.component_cmake,    paths.component_manifest,
+                                        paths.tflm_header,   paths.tflm_source};
+    bool only_ours = std::filesystem::exists(paths.component_cmake, ec);
+    for (const auto& file : std::filesystem::directory_iterator(entry.path(), ec))
+      only_ours = only_ours && ours.contains(file.path().string());
+    try {
+      require_replaceable_component_files(paths);
+    } catch (const InputError&) {
+      only_ours = false;
+    }
+    if (!only_ours) {
+      std::fprintf(stderr, "device bench: left components/%s, a component this bench does not use: it holds files "
+                           "pietune did not write\n", folder.c_str());
+      continue;
+    }
+    std::filesystem::remove_all(entry.path(), ec);
+    if (ec) throw InputError(fmt::format("--out: cannot remove the stale component {}: {}", entry.path().string(), ec.message()));
+  }
 }
 
 costdb::BenchRecord bench_record(const BenchPlan& plan, const std::string& model_name, const TuneResult& result,
@@ -123,6 +159,7 @@ int run_device_bench(const DeviceBenchOptions& o) {
     if (ec) throw InputError(fmt::format("--out: cannot create {}: {}", std::filesystem::path(f.path).parent_path().string(), ec.message()));
   }
   write_files_atomically(files);
+  remove_stale_components(o.out, plan);
   db.put_bench(bench_record(plan, model_name, result, machine), instance_records(plan, model));
   run.finish();
 
