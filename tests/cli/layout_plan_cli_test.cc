@@ -83,6 +83,25 @@ TEST(LayoutPlanCli, TuneEmitsTheMixedPlanAndVerifyRunsItExactly) {
       << n.out;
 }
 
+// ResNet given its 32x32x3 image in NCHW: the first convolution reads it directly (conv_pix nchw)
+// and the whole plan, NCHW graph input included, is exact in the emulator.
+TEST(LayoutPlanCli, VerifyRunsAPlanWithAnNchwGraphInput) {
+  const testing::ScratchDir scratch("pietune_layout_plan_nchw_input");
+  const testing::CliResult v =
+      run_pietune({"verify", PIETUNE_SOURCE_DIR "/examples/models/pretrainedResnet_quant.tflite", "--layouts", "plan",
+                   "--input-layout", "nchw", "--db", scratch.path("db.sqlite"), "--cases", "1", "--json"});
+  ASSERT_EQ(v.exit_code, 0) << v.err << v.out;
+  const nlohmann::json check = nlohmann::json::parse(v.out);
+  EXPECT_TRUE(check.at("passed").get<bool>());
+  int nchw_kernels = 0;
+  for (const auto& l : check.at("layers")) {
+    EXPECT_EQ(l.at("mismatches"), 0) << l.dump();
+    EXPECT_EQ(l.at("chain_differences"), 0) << l.dump();
+    nchw_kernels += l.at("variant").get<std::string>().find("_nchw_") != std::string::npos;
+  }
+  EXPECT_GE(nchw_kernels, 1);
+}
+
 TEST(LayoutPlanCli, RefusesALayerFileAndAnUnknownValue) {
   const testing::ScratchDir scratch("pietune_layout_plan_refusals");
   testing::CliResult r = run_pietune({"tune", PIETUNE_SOURCE_DIR "/tests/data/layers/conv_dw_fc.json", "--layouts",
