@@ -2,7 +2,6 @@
 #include "kernels/families/avgpool_qacc.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 

@@ -2,7 +2,6 @@
 #include "kernels/families/maxpool_espnn.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 

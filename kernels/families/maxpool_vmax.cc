@@ -2,7 +2,6 @@
 #include "kernels/families/maxpool_vmax.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 

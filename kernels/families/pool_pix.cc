@@ -2,7 +2,6 @@
 #include "kernels/families/pool_pix.h"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
